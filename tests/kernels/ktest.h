@@ -32,19 +32,19 @@ static int kt_checks;
   } while (0)
 
 static uint64_t kt_rng_state = 0x9e3779b97f4a7c15ull;
-static void kt_seed(uint64_t s) { kt_rng_state = s ? s : 1; }
-static uint64_t kt_next(void) { /* splitmix64 */
+static inline void kt_seed(uint64_t s) { kt_rng_state = s ? s : 1; }
+static inline uint64_t kt_next(void) { /* splitmix64 */
   uint64_t z = (kt_rng_state += 0x9e3779b97f4a7c15ull);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return z ^ (z >> 31);
 }
 /* Uniform in [lo, hi). */
-static double kt_uniform(double lo, double hi) {
+static inline double kt_uniform(double lo, double hi) {
   return lo + (hi - lo) * (double)(kt_next() >> 11) * (1.0 / 9007199254740992.0);
 }
 
-static size_t kt_dtype_size(uint32_t dt) {
+static inline size_t kt_dtype_size(uint32_t dt) {
   switch (dt) {
     case PH_DTYPE_F32: case PH_DTYPE_I32: return 4;
     case PH_DTYPE_F16: case PH_DTYPE_BF16: return 2;
@@ -54,7 +54,7 @@ static size_t kt_dtype_size(uint32_t dt) {
 }
 
 /* A dense row-major view with freshly calloc'ed storage. */
-static ph_kview_t kt_dense(uint32_t dtype, uint32_t rank, const int64_t *shape) {
+static inline ph_kview_t kt_dense(uint32_t dtype, uint32_t rank, const int64_t *shape) {
   ph_kview_t v;
   memset(&v, 0, sizeof v);
   v.dtype = dtype;
@@ -71,7 +71,7 @@ static ph_kview_t kt_dense(uint32_t dtype, uint32_t rank, const int64_t *shape) 
 
 /* Fills every element with a value drawn from [lo, hi), rounded to |v|'s
  * dtype (integer dtypes get integers); read them back with kt_get. */
-static void kt_fill(ph_kview_t *v, double lo, double hi) {
+static inline void kt_fill(ph_kview_t *v, double lo, double hi) {
   int64_t n = ph_kview_numel(v);
   for (int64_t i = 0; i < n; ++i) {
     double x = kt_uniform(lo, hi);
@@ -81,12 +81,12 @@ static void kt_fill(ph_kview_t *v, double lo, double hi) {
 }
 
 /* Element |i| (row-major) of |v| as double. */
-static double kt_get(const ph_kview_t *v, int64_t i) {
+static inline double kt_get(const ph_kview_t *v, int64_t i) {
   return (double)ph_kload(v->data, v->dtype, ph_kview_offset(v, i));
 }
 
 /* Runs |k| over all units, split into |parts| ranges as a pool would. */
-static ph_status_t kt_run(const ph_kernel_t *k, const ph_kargs_t *a, int parts) {
+static inline ph_status_t kt_run(const ph_kernel_t *k, const ph_kargs_t *a, int parts) {
   int64_t n = k->units(a);
   for (int p = 0; p < parts; ++p) {
     int64_t b = n * p / parts, e = n * (p + 1) / parts;
@@ -100,7 +100,7 @@ static ph_status_t kt_run(const ph_kernel_t *k, const ph_kargs_t *a, int parts) 
 /* Compares |got| (row-major over its shape) with |want| (numel doubles):
  * |got - want| <= atol + rtol * |want|; NaN must match NaN. Reports the
  * first mismatch under |what|. Returns the number of mismatches. */
-static int64_t kt_compare(const char *what, const ph_kview_t *got,
+static inline int64_t kt_compare(const char *what, const ph_kview_t *got,
                           const double *want, double atol, double rtol) {
   int64_t n = ph_kview_numel(got), bad = 0;
   for (int64_t i = 0; i < n; ++i) {
@@ -120,7 +120,7 @@ static int64_t kt_compare(const char *what, const ph_kview_t *got,
 }
 
 /* Tolerance scale for results rounded to |dtype| (f32 computation). */
-static double kt_eps(uint32_t dtype) {
+static inline double kt_eps(uint32_t dtype) {
   switch (dtype) {
     case PH_DTYPE_F16: return 1.0 / 1024;
     case PH_DTYPE_BF16: return 1.0 / 128;
@@ -128,7 +128,7 @@ static double kt_eps(uint32_t dtype) {
   }
 }
 
-static int kt_finish(const char *name) {
+static inline int kt_finish(const char *name) {
   printf("%s: %d checks, %d failed\n", name, kt_checks, kt_failures);
   return kt_failures ? 1 : 0;
 }
