@@ -506,6 +506,11 @@ typedef struct ph_plugin_api {
 typedef ph_status_t (*ph_plugin_init_fn)(const ph_host_api_t *host,
                                          const ph_plugin_api_t **out_api);
 
+/* The declaration a plugin defines (with PH_PLUGIN_EXPORT); the HAL never
+ * links it, it looks it up with dlsym. */
+PH_PLUGIN_EXPORT ph_status_t ph_plugin_init(const ph_host_api_t *host,
+                                            const ph_plugin_api_t **out_api);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
