@@ -246,7 +246,7 @@ ph_status_t ph_tensor_numel(const ph_tensor_t *tensor, int64_t *out_numel);
  *    op completes. Every buffer belongs to |stream|'s device.
  *  - reads inputs through any non-negative strides (0 broadcasts) and
  *    writes outputs that must be dense row-major and must not overlap an
- *    input.
+ *    input (not checked: the result is then undefined).
  *  - returns PH_ERROR_INVALID_ARGUMENT, with a message naming the tensor
  *    and the mismatch, for a NULL stream or tensor, a rank above
  *    PH_MAX_RANK, a shape, dtype or attribute the op's rules reject, a
@@ -274,8 +274,9 @@ ph_matmul_attrs_t ph_matmul_attrs_default(void);
  * broadcasts to it. |attrs| (nullable) defaults to
  * ph_matmul_attrs_default(); has_bias and has_c are set from the pointers.
  * Dtypes: a, b, bias, c and y one float dtype; or a and b i8 with y i8 or
- * f32 (y = acc * out_scale, rounded and saturated for i8), bias f32 and c
- * of y's dtype. */
+ * f32, bias f32 and c of y's dtype: the integer dot product acc is exact,
+ * then y = act(alpha * out_scale * acc + bias + beta * c), rounded to
+ * nearest even and saturated for an i8 y. */
 ph_status_t ph_op_matmul(ph_stream_t *stream, const ph_tensor_t *a,
                          const ph_tensor_t *b, const ph_tensor_t *bias,
                          const ph_tensor_t *c, const ph_tensor_t *y,
@@ -293,7 +294,7 @@ ph_conv2d_attrs_t ph_conv2d_attrs_default(void);
  * dilations are at least 1, pads at least 0. |bias| (nullable) is [OC].
  * Activation NONE or RELU. |attrs| (nullable) defaults to
  * ph_conv2d_attrs_default(). Dtypes as matmul: one float dtype, or x and w
- * i8 with y i8 or f32 and bias f32. */
+ * i8 with y i8 or f32 and bias f32 (y = act(out_scale * acc + bias)). */
 ph_status_t ph_op_conv2d(ph_stream_t *stream, const ph_tensor_t *x,
                          const ph_tensor_t *w, const ph_tensor_t *bias,
                          const ph_tensor_t *y, const ph_conv2d_attrs_t *attrs);
@@ -359,15 +360,18 @@ ph_status_t ph_op_reduce(ph_stream_t *stream, uint32_t func,
 ph_status_t ph_op_transpose(ph_stream_t *stream, const ph_tensor_t *x,
                             const ph_tensor_t *y, const int32_t *perm);
 
-/* Joins the |n| >= 1 tensors |xs| along |axis|. They share y's dtype and
- * rank and every extent but |axis|'s; y's extent there is their sum. */
+/* Joins the |n| tensors |xs| along |axis|; 1 <= n <= 63 (one launch
+ * carries at most 64 tensors). They share y's dtype and rank and every
+ * extent but |axis|'s; y's extent there is their sum. */
 ph_status_t ph_op_concat(ph_stream_t *stream, const ph_tensor_t *const *xs,
                          size_t n, const ph_tensor_t *y, int32_t axis);
 
 /* y = take(table, indices, axis): y.shape = table.shape[:axis] +
  * indices.shape + table.shape[axis+1:], at most PH_MAX_RANK dims.
- * |indices| is i32, each in [0, table.shape[axis]): the values live on
- * the device and are not checked here. y has table's dtype, any. */
+ * |indices| is i32; with V = table.shape[axis], an index in [-V, V)
+ * selects a slice (negative ones count from the end). The values live on
+ * the device and are not checked here: the reference kernels write zeros
+ * for an index outside that range. y has table's dtype, any. */
 ph_status_t ph_op_gather(ph_stream_t *stream, const ph_tensor_t *table,
                          const ph_tensor_t *indices, const ph_tensor_t *y,
                          int32_t axis);
