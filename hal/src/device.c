@@ -34,15 +34,17 @@ ph_status_t ph_device_get_props(const ph_device_t *device, ph_device_props_t *ou
     return ph__error(PH_ERROR_INVALID_ARGUMENT, "ph_device_get_props: device is NULL or invalid");
   if (!out_props)
     return ph__error(PH_ERROR_INVALID_ARGUMENT, "ph_device_get_props: out_props is NULL");
-  if (out_props->struct_size < sizeof(ph_device_props_t))
+  /* Version 1 of the struct ends at min_alignment; a caller built against
+   * a later, larger header gets the fields this library knows. */
+  const size_t v1 = offsetof(ph_device_props_t, min_alignment) + sizeof(uint32_t);
+  if (out_props->struct_size < v1)
     return ph__error(PH_ERROR_INVALID_ARGUMENT,
-                     "ph_device_get_props: out_props->struct_size (%zu) is smaller than "
-                     "sizeof(ph_device_props_t) (%zu)", out_props->struct_size,
-                     sizeof(ph_device_props_t));
+                     "ph_device_get_props: out_props->struct_size (%zu) is too small; set it "
+                     "to sizeof(ph_device_props_t)", out_props->struct_size);
+  size_t caller_size = out_props->struct_size;
   const ph_plugin_device_props_t *p = device->props;
-  ph_device_props_t *o = out_props;
+  ph_device_props_t full, *o = &full;
   memset(o, 0, sizeof *o);
-  o->struct_size = sizeof *o;
   snprintf(o->id, sizeof o->id, "%s", device->id);
   snprintf(o->plugin, sizeof o->plugin, "%s", device->plugin->api->name);
   /* Read each plugin field only if the plugin's struct holds it. */
@@ -58,6 +60,9 @@ ph_status_t ph_device_get_props(const ph_device_t *device, ph_device_props_t *ou
   if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, flags)) o->flags = p->flags;
   if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, dtypes)) o->dtypes = p->dtypes;
   if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, min_alignment)) o->min_alignment = p->min_alignment;
+  /* Write no byte past what the caller's struct holds. */
+  o->struct_size = caller_size < sizeof full ? caller_size : sizeof full;
+  memcpy(out_props, o, o->struct_size);
   return PH_OK;
 }
 

@@ -267,17 +267,19 @@ ph_status_t ph_plugin_get_info(size_t index, ph_plugin_info_t *out_info) {
     return ph__error(PH_ERROR_OUT_OF_RANGE, "ph_plugin_get_info: index %zu >= plugin count %zu",
                      index, num_plugins);
   const ph_plugin_rec_t *rec = plugins[index];
-  size_t keep = out_info->struct_size;
-  memset(out_info, 0, sizeof *out_info);
-  out_info->struct_size = keep < sizeof *out_info ? keep : sizeof *out_info;
-  out_info->path = rec->path;
-  out_info->state = rec->state;
-  out_info->reason = rec->reason;
-  out_info->name = rec->api ? rec->api->name : "";
-  out_info->vendor = rec->api ? rec->api->vendor : "";
-  out_info->version = rec->api ? rec->api->version : "";
-  out_info->abi_version = rec->api ? rec->api->abi_version : 0;
-  out_info->device_count = rec->device_count;
+  ph_plugin_info_t full = {
+      .struct_size = out_info->struct_size < sizeof full ? out_info->struct_size : sizeof full,
+      .path = rec->path,
+      .state = rec->state,
+      .reason = rec->reason,
+      .name = rec->api ? rec->api->name : "",
+      .vendor = rec->api ? rec->api->vendor : "",
+      .version = rec->api ? rec->api->version : "",
+      .abi_version = rec->api ? rec->api->abi_version : 0,
+      .device_count = rec->device_count,
+  };
+  /* Write no byte past what the caller's struct holds (it may be older). */
+  memcpy(out_info, &full, full.struct_size);
   return PH_OK;
 }
 
