@@ -19,17 +19,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t attention_caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-      return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default:
-      return 0;
-  }
-}
-
 /* The checks that keep run() inside the views it was given. */
 static int attention_args_ok(const ph_kargs_t *args) {
   const ph_attention_attrs_t *at = (const ph_attention_attrs_t *)args->attrs;
@@ -126,5 +115,5 @@ static ph_status_t attention_run(const ph_kargs_t *args, int64_t begin, int64_t 
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_attention = {PH_OP_ATTENTION, attention_caps, attention_units,
+const ph_kernel_t ph_ref_attention = {PH_OP_ATTENTION, ph_kcaps_float, attention_units,
                                       attention_run};

@@ -9,17 +9,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
-static int64_t units(const ph_kargs_t *a) { return ph_kview_numel(&a->outputs[0]); }
-
 static float apply(uint32_t func, float a, float b) {
   switch (func) {
     case PH_BINARY_ADD: return a + b;
@@ -57,4 +46,4 @@ static ph_status_t run(const ph_kargs_t *args, int64_t begin, int64_t end) {
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_binary = {PH_OP_BINARY, caps, units, run};
+const ph_kernel_t ph_ref_binary = {PH_OP_BINARY, ph_kcaps_float, ph_kunits_output_numel, run};

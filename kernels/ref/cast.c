@@ -12,29 +12,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8:
-    case PH_DTYPE_I32: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
-static int64_t units(const ph_kargs_t *a) { return ph_kview_numel(&a->outputs[0]); }
-
-static size_t elem_size(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_I32: return 4;
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16: return 2;
-    default: return 1;
-  }
-}
-
 /* Element |i| of |data| as a double; exact for all five dtypes. */
 static double load_exact(const void *data, uint32_t dtype, int64_t i) {
   switch (dtype) {
@@ -89,7 +66,7 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
   const ph_kview_t *y = &a->outputs[0];
   /* Same dtype: copy the bits, so NaN payloads survive too. */
   int same = x->dtype == y->dtype;
-  size_t es = elem_size(y->dtype);
+  size_t es = ph_kdtype_size(y->dtype);
   /* One innermost row at a time: offset found once per row, then stepped. */
   int64_t row = y->rank ? y->shape[y->rank - 1] : 1;
   int64_t step = x->rank ? x->strides[x->rank - 1] : 0;
@@ -109,4 +86,4 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_cast = {PH_OP_CAST, caps, units, run};
+const ph_kernel_t ph_ref_cast = {PH_OP_CAST, ph_kcaps_any, ph_kunits_output_numel, run};

@@ -9,29 +9,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8:
-    case PH_DTYPE_I32: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
-static int64_t units(const ph_kargs_t *a) { return ph_kview_numel(&a->outputs[0]); }
-
-static size_t elem_size(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_I32: return 4;
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16: return 2;
-    default: return 1;
-  }
-}
-
 /* Finds where output element |i| comes from: sets |*k| (the input) and
  * |*off| (its element offset in that input) and returns how many
  * following output elements (from i on) continue in the same input by
@@ -59,7 +36,7 @@ static int64_t locate(const ph_kargs_t *a, int axis, int64_t i, size_t *k, int64
 static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
   const ph_kview_t *y = &a->outputs[0];
   int axis = ((const ph_concat_attrs_t *)a->attrs)->axis;
-  size_t es = elem_size(y->dtype);
+  size_t es = ph_kdtype_size(y->dtype);
   char *dst = y->data;
   for (int64_t i = begin; i < end;) {
     size_t k;
@@ -76,4 +53,4 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_concat = {PH_OP_CONCAT, caps, units, run};
+const ph_kernel_t ph_ref_concat = {PH_OP_CONCAT, ph_kcaps_any, ph_kunits_output_numel, run};

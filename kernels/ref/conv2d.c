@@ -17,18 +17,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t conv2d_caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8:
-      return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default:
-      return 0;
-  }
-}
-
 /* x, w and y seen through logical (n|oc, c, h, w) axes whatever the
  * layout, so the arithmetic below is written once. */
 typedef struct conv_geom {
@@ -139,4 +127,4 @@ static ph_status_t conv2d_run(const ph_kargs_t *args, int64_t begin, int64_t end
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_conv2d = {PH_OP_CONV2D, conv2d_caps, conv2d_units, conv2d_run};
+const ph_kernel_t ph_ref_conv2d = {PH_OP_CONV2D, ph_kcaps_float_i8, conv2d_units, conv2d_run};

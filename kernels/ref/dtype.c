@@ -1,4 +1,5 @@
-/* Element conversions and strided indexing for reference kernels. */
+/* Element conversions, strided indexing and shared caps/units callbacks
+ * for reference kernels. */
 #include "dtype.h"
 
 #include <math.h>
@@ -111,3 +112,32 @@ int64_t ph_kview_numel(const ph_kview_t *v) {
   for (uint32_t d = 0; d < v->rank; ++d) n *= v->shape[d];
   return n;
 }
+
+size_t ph_kdtype_size(uint32_t dtype) {
+  switch (dtype) {
+    case PH_DTYPE_F32:
+    case PH_DTYPE_I32: return 4;
+    case PH_DTYPE_F16:
+    case PH_DTYPE_BF16: return 2;
+    default: return 1;
+  }
+}
+
+uint32_t ph_kcaps_float(uint32_t dtype) {
+  switch (dtype) {
+    case PH_DTYPE_F32:
+    case PH_DTYPE_F16:
+    case PH_DTYPE_BF16: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
+    default: return 0;
+  }
+}
+
+uint32_t ph_kcaps_float_i8(uint32_t dtype) {
+  return dtype == PH_DTYPE_I8 ? PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED : ph_kcaps_float(dtype);
+}
+
+uint32_t ph_kcaps_any(uint32_t dtype) {
+  return dtype == PH_DTYPE_I32 ? PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED : ph_kcaps_float_i8(dtype);
+}
+
+int64_t ph_kunits_output_numel(const ph_kargs_t *args) { return ph_kview_numel(&args->outputs[0]); }

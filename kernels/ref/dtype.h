@@ -1,7 +1,8 @@
 /*
  * Element access for reference kernels: every dtype read as and written
  * from float (f16/bf16/i8/i32 compute in f32, as the ops issue specifies),
- * conversions with round-to-nearest-even, and strided index helpers.
+ * conversions with round-to-nearest-even, strided index helpers, and the
+ * caps/units callbacks many kernels share.
  */
 #ifndef PH_KERNELS_REF_DTYPE_H_
 #define PH_KERNELS_REF_DTYPE_H_
@@ -35,6 +36,18 @@ void ph_kstore(void *data, uint32_t dtype, int64_t i, float v);
 int64_t ph_kview_offset(const ph_kview_t *v, int64_t linear);
 /* Number of elements of |v| (1 for rank 0). */
 int64_t ph_kview_numel(const ph_kview_t *v);
+
+/* Bytes per element of |dtype| (1 for i8). */
+size_t ph_kdtype_size(uint32_t dtype);
+
+/* Kernel caps shared by the reference kernels: PH_OP_CAP_SUPPORTED |
+ * PH_OP_CAP_STRIDED for the dtypes named, 0 for any other. */
+uint32_t ph_kcaps_float(uint32_t dtype);    /* f32, f16, bf16 */
+uint32_t ph_kcaps_float_i8(uint32_t dtype); /* f32, f16, bf16, i8 */
+uint32_t ph_kcaps_any(uint32_t dtype);      /* f32, f16, bf16, i8, i32 */
+
+/* Kernel units for ops with one unit per output element. */
+int64_t ph_kunits_output_numel(const ph_kargs_t *args);
 
 #ifdef __cplusplus
 }

@@ -15,29 +15,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8:
-    case PH_DTYPE_I32: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
-static int64_t units(const ph_kargs_t *a) { return ph_kview_numel(&a->outputs[0]); }
-
-static size_t elem_size(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_I32: return 4;
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16: return 2;
-    default: return 1;
-  }
-}
-
 /* Offset in |t| of the element at [outer..., row, inner...], where
  * |outer| and |inner| are row-major linear indices over t.shape[:axis]
  * and t.shape[axis+1:]. */
@@ -69,7 +46,7 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
    * the table's innermost row, or a single element when axis is last. */
   int64_t row = axis < last ? t->shape[last] : 1;
   int64_t step = axis < last ? t->strides[last] : 0;
-  size_t es = elem_size(y->dtype);
+  size_t es = ph_kdtype_size(y->dtype);
   const char *src = t->data;
   char *dst = y->data;
   for (int64_t i = begin; i < end;) {
@@ -90,4 +67,4 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_gather = {PH_OP_GATHER, caps, units, run};
+const ph_kernel_t ph_ref_gather = {PH_OP_GATHER, ph_kcaps_any, ph_kunits_output_numel, run};

@@ -21,18 +21,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t matmul_caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8:
-      return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default:
-      return 0;
-  }
-}
-
 static float matmul_act(uint32_t act, float x) {
   switch (act) {
     case PH_ACT_RELU: return x < 0.0f ? 0.0f : x; /* NaN stays NaN */
@@ -128,4 +116,4 @@ static ph_status_t matmul_run(const ph_kargs_t *args, int64_t begin, int64_t end
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_matmul = {PH_OP_MATMUL, matmul_caps, matmul_units, matmul_run};
+const ph_kernel_t ph_ref_matmul = {PH_OP_MATMUL, ph_kcaps_float_i8, matmul_units, matmul_run};

@@ -28,17 +28,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-      return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default:
-      return 0;
-  }
-}
-
 /* Splits x into the leading axes (one unit per element: |outer|) and the
  * trailing axes (the group: |group|), each keeping x's strides, so that
  * element j of group u sits at offset(outer, u) + offset(group, j). */
@@ -118,6 +107,6 @@ static ph_status_t run_rmsnorm(const ph_kargs_t *a, int64_t b, int64_t e) {
   return normalise(a, b, e, 0);
 }
 
-const ph_kernel_t ph_ref_layernorm = {PH_OP_LAYERNORM, caps, units,
+const ph_kernel_t ph_ref_layernorm = {PH_OP_LAYERNORM, ph_kcaps_float, units,
                                       run_layernorm};
-const ph_kernel_t ph_ref_rmsnorm = {PH_OP_RMSNORM, caps, units, run_rmsnorm};
+const ph_kernel_t ph_ref_rmsnorm = {PH_OP_RMSNORM, ph_kcaps_float, units, run_rmsnorm};

@@ -19,18 +19,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t pool2d_caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8:
-      return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default:
-      return 0;
-  }
-}
-
 /* x and y through logical (n, c, h, w) axes, whatever the layout. */
 typedef struct pool_geom {
   int64_t c, h, w, oh, ow;
@@ -125,4 +113,4 @@ static ph_status_t pool2d_run(const ph_kargs_t *args, int64_t begin, int64_t end
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_pool2d = {PH_OP_POOL2D, pool2d_caps, pool2d_units, pool2d_run};
+const ph_kernel_t ph_ref_pool2d = {PH_OP_POOL2D, ph_kcaps_float_i8, pool2d_units, pool2d_run};

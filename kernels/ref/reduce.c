@@ -21,17 +21,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-      return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default:
-      return 0;
-  }
-}
-
 /* Splits x's axes into the kept ones (|kept|) and the reduced ones
  * (|reduced|), each keeping x's strides: element r of the reduced set for
  * y element u sits at offset(kept, u) + offset(reduced, r) in x. */
@@ -87,4 +76,4 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_reduce = {PH_OP_REDUCE, caps, units, run};
+const ph_kernel_t ph_ref_reduce = {PH_OP_REDUCE, ph_kcaps_float, units, run};

@@ -28,17 +28,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-      return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default:
-      return 0;
-  }
-}
-
 /* Number of rows: the product of every extent but the axis's (0 when the
  * tensor is empty, so an empty row is never visited). */
 static int64_t units(const ph_kargs_t *a) {
@@ -98,4 +87,4 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_softmax = {PH_OP_SOFTMAX, caps, units, run};
+const ph_kernel_t ph_ref_softmax = {PH_OP_SOFTMAX, ph_kcaps_float, units, run};

@@ -8,29 +8,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8:
-    case PH_DTYPE_I32: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
-static int64_t units(const ph_kargs_t *a) { return ph_kview_numel(&a->outputs[0]); }
-
-static size_t elem_size(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_I32: return 4;
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16: return 2;
-    default: return 1;
-  }
-}
-
 static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
   const ph_kview_t *x = &a->inputs[0];
   const ph_kview_t *y = &a->outputs[0];
@@ -43,7 +20,7 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
     xp.shape[d] = y->shape[d];
     xp.strides[d] = x->strides[t->perm[d]];
   }
-  size_t es = elem_size(y->dtype);
+  size_t es = ph_kdtype_size(y->dtype);
   const char *src = x->data;
   char *dst = y->data;
   /* One innermost row at a time: offset found once per row, then stepped. */
@@ -60,4 +37,4 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_transpose = {PH_OP_TRANSPOSE, caps, units, run};
+const ph_kernel_t ph_ref_transpose = {PH_OP_TRANSPOSE, ph_kcaps_any, ph_kunits_output_numel, run};

@@ -9,17 +9,6 @@
 #include "dtype.h"
 #include "kernel.h"
 
-static uint32_t caps(uint32_t dtype) {
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
-static int64_t units(const ph_kargs_t *a) { return ph_kview_numel(&a->outputs[0]); }
-
 /* 1 / (1 + e^-x) without overflow: for x < 0 use e^x / (1 + e^x), so the
  * exponential only ever sees a non-positive argument. */
 static float sigmoid(float x) {
@@ -78,4 +67,4 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
   return PH_OK;
 }
 
-const ph_kernel_t ph_ref_unary = {PH_OP_UNARY, caps, units, run};
+const ph_kernel_t ph_ref_unary = {PH_OP_UNARY, ph_kcaps_float, ph_kunits_output_numel, run};

@@ -14,27 +14,9 @@
 static const uint32_t dtypes[NDT] = {PH_DTYPE_F32, PH_DTYPE_F16, PH_DTYPE_BF16,
                                      PH_DTYPE_I8, PH_DTYPE_I32};
 
-/* ---- independent decoding and rounding (double and ldexp only) ---- */
+/* ---- independent rounding (double and ldexp only; dec_f16, dec_bf16,
+ * round_fmt are in ktest.h) ---- */
 
-static double dec_f16(uint16_t h) {
-  int e = (h >> 10) & 31, m = h & 1023;
-  double v = e == 31 ? (m ? NAN : INFINITY) : e == 0 ? ldexp(m, -24) : ldexp(m + 1024, e - 25);
-  return h >> 15 ? -v : v;
-}
-static double dec_bf16(uint16_t b) {
-  int e = (b >> 7) & 255, m = b & 127;
-  double v = e == 255 ? (m ? NAN : INFINITY) : e == 0 ? ldexp(m, -133) : ldexp(m + 128, e - 134);
-  return b >> 15 ? -v : v;
-}
-/* Nearest-even rounding to |p| significand bits, min exponent |emin|,
- * overflow past |maxv| to infinity. */
-static double round_fmt(double x, int p, int emin, double maxv) {
-  if (x == 0 || isnan(x) || isinf(x)) return x;
-  int e = ilogb(x);
-  if (e < emin) e = emin;
-  double y = ldexp(rint(ldexp(x, p - 1 - e)), e - (p - 1));
-  return fabs(y) > maxv ? copysign(INFINITY, x) : y;
-}
 static double ref_rne(double x) {
   double f = floor(x), d = x - f;
   if (d != 0.5) return d > 0.5 ? f + 1 : f;
@@ -73,16 +55,6 @@ static double raw_get(const void *data, uint32_t dt, int64_t off) {
     case PH_DTYPE_I8: memcpy(&b, p, 1); return b;
     default: memcpy(&w, p, 4); return w;
   }
-}
-
-/* Offset of row-major element |lin| of |v|, by an odometer of its own. */
-static int64_t t_offset(const ph_kview_t *v, int64_t lin) {
-  int64_t off = 0;
-  for (int d = (int)v->rank - 1; d >= 0; --d) {
-    off += (lin % v->shape[d]) * v->strides[d];
-    lin /= v->shape[d];
-  }
-  return off;
 }
 
 static int same(double a, double b) {

@@ -8,38 +8,9 @@
 
 #include "ktest.h"
 
-/* ---- independent references, built on double and ldexp only ---- */
+/* ---- independent references, built on double and ldexp only (dec_f16,
+ * dec_bf16 and round_fmt are in ktest.h) ---- */
 
-static double dec_f16(uint16_t h) {
-  int sign = h >> 15, e = (h >> 10) & 31, m = h & 1023;
-  double v;
-  if (e == 31) v = m ? NAN : INFINITY;
-  else if (e == 0) v = ldexp(m, -24);
-  else v = ldexp(m + 1024, e - 25);
-  return sign ? -v : v;
-}
-
-static double dec_bf16(uint16_t b) {
-  int sign = b >> 15, e = (b >> 7) & 255, m = b & 127;
-  double v;
-  if (e == 255) v = m ? NAN : INFINITY;
-  else if (e == 0) v = ldexp(m, -133);
-  else v = ldexp(m + 128, e - 134);
-  return sign ? -v : v;
-}
-
-/* |x| rounded to nearest-even in a binary format with |p| significand
- * bits, minimum normal exponent |emin| and largest finite |maxv|; values
- * past it become infinite. rint() on a double rounds to an integer with
- * ties to even, and scaling by a power of two is exact here. */
-static double round_fmt(double x, int p, int emin, double maxv) {
-  if (x == 0 || isnan(x) || isinf(x)) return x;
-  int e = ilogb(x);
-  if (e < emin) e = emin;
-  double y = ldexp(rint(ldexp(x, p - 1 - e)), e - (p - 1));
-  if (fabs(y) > maxv) return copysign(INFINITY, x);
-  return y;
-}
 static double ref_f16(double x) { return round_fmt(x, 11, -14, 65504.0); }
 static double ref_bf16(double x) { return round_fmt(x, 8, -126, ldexp(255, 120)); }
 

@@ -29,25 +29,9 @@
 #define NFDT 3
 static const uint32_t fdtypes[NFDT] = {PH_DTYPE_F32, PH_DTYPE_F16, PH_DTYPE_BF16};
 
-/* ---- independent decoding and rounding (double and ldexp only) ---- */
+/* ---- independent rounding (double and ldexp only; dec_f16, dec_bf16,
+ * round_fmt are in ktest.h) ---- */
 
-static double dec_f16(uint16_t h) {
-  int e = (h >> 10) & 31, m = h & 1023;
-  double v = e == 31 ? (m ? NAN : INFINITY) : e == 0 ? ldexp(m, -24) : ldexp(m + 1024, e - 25);
-  return h >> 15 ? -v : v;
-}
-static double dec_bf16(uint16_t b) {
-  int e = (b >> 7) & 255, m = b & 127;
-  double v = e == 255 ? (m ? NAN : INFINITY) : e == 0 ? ldexp(m, -133) : ldexp(m + 128, e - 134);
-  return b >> 15 ? -v : v;
-}
-static double round_fmt(double x, int p, int emin, double maxv) {
-  if (x == 0 || isnan(x) || isinf(x)) return x;
-  int e = ilogb(x);
-  if (e < emin) e = emin;
-  double y = ldexp(rint(ldexp(x, p - 1 - e)), e - (p - 1));
-  return fabs(y) > maxv ? copysign(INFINITY, x) : y;
-}
 static double round_dt(double x, uint32_t dt) {
   switch (dt) {
     case PH_DTYPE_F16: return round_fmt(x, 11, -14, 65504.0);
@@ -64,14 +48,6 @@ static double raw_get(const void *data, uint32_t dt, int64_t off) {
     case PH_DTYPE_F16: memcpy(&h, p, 2); return dec_f16(h);
     default: memcpy(&h, p, 2); return dec_bf16(h);
   }
-}
-static int64_t t_offset(const ph_kview_t *v, int64_t lin) {
-  int64_t off = 0;
-  for (int d = (int)v->rank - 1; d >= 0; --d) {
-    off += (lin % v->shape[d]) * v->strides[d];
-    lin /= v->shape[d];
-  }
-  return off;
 }
 static int64_t numel(uint32_t rank, const int64_t *shape) {
   int64_t n = 1;

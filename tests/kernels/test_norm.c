@@ -12,57 +12,6 @@
 
 static const uint32_t kDtypes[] = {PH_DTYPE_F32, PH_DTYPE_F16, PH_DTYPE_BF16};
 
-/* Input layouts: how strides are laid over the storage. */
-enum { L_DENSE, L_PADDED, L_COLMAJOR, L_NEG, L_BCAST, L_COUNT };
-static const char *const kLayoutNames[] = {"dense", "padded", "colmajor", "neg",
-                                           "bcast"};
-
-/* A view over its own storage (|base|, which |v.data| may point into). */
-typedef struct {
-  ph_kview_t v;
-  void *base;
-} tview_t;
-
-/* Makes a tensor of |shape| with |layout|; |dim| is the axis that gets
- * the negative stride (L_NEG) or the zero stride (L_BCAST). */
-static tview_t make_input(uint32_t dt, uint32_t rank, const int64_t *shape,
-                          int layout, uint32_t dim) {
-  tview_t t;
-  memset(&t, 0, sizeof t);
-  t.v.dtype = dt;
-  t.v.rank = rank;
-  int64_t s = layout == L_PADDED ? 2 : 1;
-  for (int d = (int)rank - 1; d >= 0; --d) {
-    t.v.shape[d] = shape[d];
-    if (layout == L_BCAST && (uint32_t)d == dim) {
-      t.v.strides[d] = 0;
-      continue;
-    }
-    t.v.strides[d] = s;
-    s = s * shape[d] + (layout == L_PADDED ? 3 : 0);
-  }
-  if (layout == L_COLMAJOR) {
-    s = 1;
-    for (uint32_t d = 0; d < rank; ++d) {
-      t.v.strides[d] = s;
-      s *= shape[d];
-    }
-  }
-  if (layout == L_NEG && rank > 0) t.v.strides[dim] = -t.v.strides[dim];
-  /* Storage spans every reachable offset; data sits after the part that
-   * negative strides reach backwards into. */
-  int64_t span = 1, back = 0;
-  for (uint32_t d = 0; d < rank; ++d) {
-    int64_t reach = (shape[d] - 1) * t.v.strides[d];
-    if (shape[d] == 0) reach = 0;
-    span += reach < 0 ? -reach : reach;
-    if (reach < 0) back -= reach;
-  }
-  t.base = calloc((size_t)span, kt_dtype_size(dt));
-  t.v.data = (char *)t.base + back * (int64_t)kt_dtype_size(dt);
-  return t;
-}
-
 /* fp64 layernorm (|layer|) or rmsnorm of |x| into |want| (row-major). */
 static void reference(int layer, const ph_kview_t *x, const ph_kview_t *scale,
                       const ph_kview_t *bias, int axis, double eps, double *want) {
