@@ -20,20 +20,19 @@ ph_status_t ph_buffer_alloc(ph_device_t *device, uint64_t size, uint32_t mem_kin
     return ph__error(PH_ERROR_INVALID_ARGUMENT, "%s: device is NULL or invalid", fn);
   if (size == 0) return ph__error(PH_ERROR_INVALID_ARGUMENT, "%s: size 0 is invalid", fn);
   if (mem_kind == 0) mem_kind = PH_MEM_DEVICE;
-  ph_device_props_t props = {.struct_size = sizeof props};
-  ph_device_get_props(device, &props);
-  if ((mem_kind & (mem_kind - 1)) != 0 || !(mem_kind & props.mem_kinds))
+  const ph_device_props_t *props = &device->info;
+  if ((mem_kind & (mem_kind - 1)) != 0 || !(mem_kind & props->mem_kinds))
     return ph__error(PH_ERROR_UNSUPPORTED,
                      "%s: memory kind 0x%x is not one kind device %s offers (0x%x)", fn,
-                     mem_kind, device->id, props.mem_kinds);
-  if (props.max_alloc_bytes && size > props.max_alloc_bytes)
+                     mem_kind, device->id, props->mem_kinds);
+  if (props->max_alloc_bytes && size > props->max_alloc_bytes)
     return ph__error(PH_ERROR_OUT_OF_RANGE,
                      "%s: size %llu exceeds device %s's max allocation %llu bytes", fn,
                      (unsigned long long)size, device->id,
-                     (unsigned long long)props.max_alloc_bytes);
+                     (unsigned long long)props->max_alloc_bytes);
   ph_buffer_t *b = calloc(1, sizeof *b);
   if (!b) return ph__error(PH_ERROR_OUT_OF_MEMORY, "%s: out of host memory", fn);
-  uint64_t align = props.min_alignment ? props.min_alignment : 1;
+  uint64_t align = props->min_alignment ? props->min_alignment : 1;
   ph_status_t s = device->plugin->api->mem_alloc(device->handle, size, align, mem_kind, &b->mem);
   if (s != PH_OK) {
     free(b);

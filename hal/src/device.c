@@ -28,6 +28,29 @@ static void copy_str(char *dst, size_t cap, const char *src, size_t src_cap) {
   dst[n] = '\0';
 }
 
+void ph__device_cache_props(ph_device_t *device) {
+  const ph_plugin_device_props_t *p = device->props;
+  ph_device_props_t *o = &device->info;
+  memset(o, 0, sizeof *o);
+  o->struct_size = sizeof *o;
+  snprintf(o->id, sizeof o->id, "%s", device->id);
+  snprintf(o->plugin, sizeof o->plugin, "%s", device->plugin->api->name);
+  /* Read each plugin field only if the plugin's struct holds it. */
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, name)) copy_str(o->name, sizeof o->name, p->name, sizeof p->name);
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, vendor)) copy_str(o->vendor, sizeof o->vendor, p->vendor, sizeof p->vendor);
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, driver_version))
+    copy_str(o->driver_version, sizeof o->driver_version, p->driver_version, sizeof p->driver_version);
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, kind)) o->kind = p->kind;
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, compute_units)) o->compute_units = p->compute_units;
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, memory_bytes)) o->memory_bytes = p->memory_bytes;
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, max_alloc_bytes)) o->max_alloc_bytes = p->max_alloc_bytes;
+  o->mem_kinds = PH_MEM_DEVICE;
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, mem_kinds)) o->mem_kinds |= p->mem_kinds;
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, flags)) o->flags = p->flags;
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, dtypes)) o->dtypes = p->dtypes;
+  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, min_alignment)) o->min_alignment = p->min_alignment;
+}
+
 ph_status_t ph_device_get_props(const ph_device_t *device, ph_device_props_t *out_props) {
   ph__clear_error();
   if (!ph__device_ok(device))
@@ -41,28 +64,11 @@ ph_status_t ph_device_get_props(const ph_device_t *device, ph_device_props_t *ou
     return ph__error(PH_ERROR_INVALID_ARGUMENT,
                      "ph_device_get_props: out_props->struct_size (%zu) is too small; set it "
                      "to sizeof(ph_device_props_t)", out_props->struct_size);
-  size_t caller_size = out_props->struct_size;
-  const ph_plugin_device_props_t *p = device->props;
-  ph_device_props_t full, *o = &full;
-  memset(o, 0, sizeof *o);
-  snprintf(o->id, sizeof o->id, "%s", device->id);
-  snprintf(o->plugin, sizeof o->plugin, "%s", device->plugin->api->name);
-  /* Read each plugin field only if the plugin's struct holds it. */
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, name)) copy_str(o->name, sizeof o->name, p->name, sizeof p->name);
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, vendor)) copy_str(o->vendor, sizeof o->vendor, p->vendor, sizeof p->vendor);
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, driver_version))
-    copy_str(o->driver_version, sizeof o->driver_version, p->driver_version, sizeof p->driver_version);
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, kind)) o->kind = p->kind;
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, compute_units)) o->compute_units = p->compute_units;
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, memory_bytes)) o->memory_bytes = p->memory_bytes;
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, max_alloc_bytes)) o->max_alloc_bytes = p->max_alloc_bytes;
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, mem_kinds)) o->mem_kinds = p->mem_kinds | PH_MEM_DEVICE;
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, flags)) o->flags = p->flags;
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, dtypes)) o->dtypes = p->dtypes;
-  if (PH_STRUCT_HAS(p, ph_plugin_device_props_t, min_alignment)) o->min_alignment = p->min_alignment;
   /* Write no byte past what the caller's struct holds. */
-  o->struct_size = caller_size < sizeof full ? caller_size : sizeof full;
-  memcpy(out_props, o, o->struct_size);
+  size_t n = out_props->struct_size < sizeof device->info ? out_props->struct_size
+                                                          : sizeof device->info;
+  memcpy(out_props, &device->info, n);
+  out_props->struct_size = n;
   return PH_OK;
 }
 

@@ -83,8 +83,7 @@ ph_status_t ph_event_elapsed_ms(ph_event_t *start, ph_event_t *end, float *out_m
                      fn, start->device->id, end->device->id);
   const ph_device_t *d = start->device;
   const ph_plugin_api_t *api = d->plugin->api;
-  if (!PH_STRUCT_HAS(d->props, ph_plugin_device_props_t, flags) ||
-      !(d->props->flags & PH_DEVICE_TIMERS) || !PH_STRUCT_HAS(api, ph_plugin_api_t, event_elapsed) ||
+  if (!(d->info.flags & PH_DEVICE_TIMERS) || !PH_STRUCT_HAS(api, ph_plugin_api_t, event_elapsed) ||
       !api->event_elapsed)
     return ph__error(PH_ERROR_UNSUPPORTED, "%s: device %s has no event timers", fn, d->id);
   ph_status_t s = api->event_elapsed(start->handle, end->handle, out_ms);

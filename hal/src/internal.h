@@ -70,6 +70,7 @@ struct ph_device {
   ph_plugin_rec_t *plugin;
   ph_plugin_device_t *handle;
   const ph_plugin_device_props_t *props;
+  ph_device_props_t info;      /* props as the API reports them, built once */
   char id[64];                 /* "cpu:0" */
   size_t plugin_index;         /* index among the plugin's devices */
   /* Live streams, so buffer_free can wait for all work on the device. */
@@ -143,6 +144,8 @@ bool ph__buffer_ok(const ph_buffer_t *b);
 bool ph__stream_ok(const ph_stream_t *s);
 bool ph__event_ok(const ph_event_t *e);
 
+/* Fills |device|->info from the plugin's props (once, at device open). */
+void ph__device_cache_props(ph_device_t *device);
 /* Waits for every live stream of |device| (used by buffer_free). */
 void ph__device_sync_all(ph_device_t *device);
 bool ph__device_add_stream(ph_device_t *device, ph_stream_t *stream);

@@ -195,6 +195,7 @@ static bool open_devices(ph_plugin_rec_t *rec, ph_device_t ***all, size_t *n_all
     d->plugin = rec;
     d->plugin_index = i;
     snprintf(d->id, sizeof d->id, "%s:%zu", rec->api->name, i);
+    ph__device_cache_props(d);
     pthread_mutex_init(&d->lock, NULL);
     (*all)[(*n_all)++] = d;
   }
