@@ -34,12 +34,14 @@ static ph_stream_t *ot_stream;
     }                                                       \
   } while (0)
 
-/* Opens the cpu device and a stream; returns false (after printing SKIP
- * or FAIL) when there is none. */
+/* Opens the device PH_TEST_DEVICE names ("cpu" when unset) and a stream;
+ * returns false (after printing SKIP or FAIL) when there is none. */
 static inline bool ot_setup(void) {
-  ph_status_t st = ph_device_find("cpu", &ot_dev);
+  const char *sel = getenv("PH_TEST_DEVICE");
+  if (sel == NULL || *sel == '\0') sel = "cpu";
+  ph_status_t st = ph_device_find(sel, &ot_dev);
   if (st != PH_OK) {
-    printf("SKIP: no cpu device (%s: %s)\n", ph_status_string(st), ph_last_error());
+    printf("SKIP: no %s device (%s: %s)\n", sel, ph_status_string(st), ph_last_error());
     return false;
   }
   st = ph_stream_create(ot_dev, 0, &ot_stream);
