@@ -23,15 +23,16 @@ typedef struct phc_options {
   uint32_t profile;
   uint64_t seed;
   const char *json, *junit, *known_extra, *plugin;
-  int list, verbose, progress;
+  int list, verbose, progress, skip_missing;
   double timeout_s;
 } phc_options_t;
 
 static void phc_usage(FILE *f) {
   fputs(
       "usage: ph-conform [options]\n"
-      "  --device SEL        run on this device (cpu:0, opencl, ...); repeatable or\n"
-      "                      comma-separated; default: every device (PH_DEVICES applies)\n"
+      "  --device SEL        run on this device (cpu:0, opencl:1) or on every device of\n"
+      "                      a plugin (opencl); repeatable or comma-separated;\n"
+      "                      default: every device (PH_DEVICES applies)\n"
       "  --filter GLOB       run cases whose name matches (fnmatch, e.g. 'op.matmul.*');\n"
       "                      repeatable, any match selects\n"
       "  --exclude GLOB      skip cases whose name matches; repeatable\n"
@@ -43,10 +44,13 @@ static void phc_usage(FILE *f) {
       "  --known-failures F  an extra known-failure list for every device\n"
       "  --timeout SEC       a case running longer fails the run (default 300)\n"
       "  --list              print the selected cases and exit\n"
+      "  --skip-missing      a --device that matches nothing is a skip (exit 77),\n"
+      "                      not an error: for test harnesses\n"
       "  -v, --verbose       print every case's result, not only failures\n"
       "  --no-progress       no progress line on a terminal\n"
       "exit status: 0 all passed (skips and known failures allowed), 1 a case failed,\n"
-      "passed unexpectedly (XPASS) or was untrusted, 2 usage error or no device.\n",
+      "passed unexpectedly (XPASS) or was untrusted, 2 usage error or no device,\n"
+      "77 no device matched with --skip-missing.\n",
       f);
 }
 
@@ -126,6 +130,8 @@ static int phc_parse(int argc, char **argv, phc_options_t *o) {
     } else if (strcmp(a, "--known-failures") == 0) {
       PHC_NEED_VALUE;
       o->known_extra = v;
+    } else if (strcmp(a, "--skip-missing") == 0) {
+      o->skip_missing = 1;
     } else if (strcmp(a, "--list") == 0) {
       o->list = 1;
     } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -248,6 +254,28 @@ static void *phc_watchdog(void *arg) {
   return NULL;
 }
 
+/* Appends every device of plugin |name| not already listed; false if the
+ * plugin has none. */
+static bool phc_add_plugin_devices(const char *name, ph_device_t **devs, size_t *ndev,
+                                   size_t cap) {
+  size_t n = 0;
+  bool any = false;
+  ph_device_count(&n);
+  for (size_t i = 0; i < n; ++i) {
+    ph_device_t *d = NULL;
+    ph_device_props_t p;
+    memset(&p, 0, sizeof p);
+    p.struct_size = sizeof p;
+    if (ph_device_get(i, &d) != PH_OK || ph_device_get_props(d, &p) != PH_OK) continue;
+    if (strcmp(p.plugin, name) != 0) continue;
+    any = true;
+    bool dup = false;
+    for (size_t j = 0; j < *ndev; ++j) dup |= devs[j] == d;
+    if (!dup && *ndev < cap) devs[(*ndev)++] = d;
+  }
+  return any;
+}
+
 static bool phc_is_failure(phc_status_t s) {
   return s == PHC_FAIL || s == PHC_XPASS || s == PHC_UNTRUSTED;
 }
@@ -269,8 +297,15 @@ int main(int argc, char **argv) {
       char buf[256];
       snprintf(buf, sizeof buf, "%s", o.devices[i]);
       for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        /* A bare plugin name ("opencl") means every device of that plugin,
+         * so one run covers every ICD behind the OpenCL plugin. */
+        if (strchr(tok, ':') == NULL && phc_add_plugin_devices(tok, devs, &ndev, 64)) continue;
         ph_device_t *d = NULL;
         if (ph_device_find(tok, &d) != PH_OK) {
+          if (o.skip_missing) {
+            printf("SKIP: no device '%s' (%s)\n", tok, ph_last_error());
+            continue;
+          }
           fprintf(stderr, "ph-conform: no device '%s': %s\n", tok, ph_last_error());
           phc_suite_free(&suite);
           return 2;
@@ -285,6 +320,10 @@ int main(int argc, char **argv) {
     ph_device_count(&n);
     for (size_t i = 0; i < n && ndev < 64; ++i)
       if (ph_device_get(i, &devs[ndev]) == PH_OK) ++ndev;
+  }
+  if (ndev == 0 && o.skip_missing) {
+    phc_suite_free(&suite);
+    return 77;
   }
   if (ndev == 0) {
     fprintf(stderr, "ph-conform: no device found (ph-info -v says why plugins were skipped)\n");
