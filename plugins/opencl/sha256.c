@@ -1,0 +1,117 @@
+/*
+ * SHA-256 (FIPS 180-4), for program cache keys and the checksums of cache
+ * entries and bundles. Not for security: a strong hash only so that two
+ * different sources or binaries never share a key or pass as each other.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bundle.h"
+
+static const uint32_t ph_sha256_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+    0xc67178f2};
+
+static uint32_t ph_rotr(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
+
+static void ph_sha256_block(ph_sha256_t *c, const unsigned char *p) {
+  uint32_t w[64];
+  for (int i = 0; i < 16; ++i)
+    w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+           (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+  for (int i = 16; i < 64; ++i) {
+    uint32_t s0 = ph_rotr(w[i - 15], 7) ^ ph_rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+    uint32_t s1 = ph_rotr(w[i - 2], 17) ^ ph_rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+  }
+  uint32_t a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
+  uint32_t e = c->h[4], f = c->h[5], g = c->h[6], h = c->h[7];
+  for (int i = 0; i < 64; ++i) {
+    uint32_t t1 = h + (ph_rotr(e, 6) ^ ph_rotr(e, 11) ^ ph_rotr(e, 25)) +
+                  ((e & f) ^ (~e & g)) + ph_sha256_k[i] + w[i];
+    uint32_t t2 = (ph_rotr(a, 2) ^ ph_rotr(a, 13) ^ ph_rotr(a, 22)) +
+                  ((a & b) ^ (a & cc) ^ (b & cc));
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = cc;
+    cc = b;
+    b = a;
+    a = t1 + t2;
+  }
+  c->h[0] += a;
+  c->h[1] += b;
+  c->h[2] += cc;
+  c->h[3] += d;
+  c->h[4] += e;
+  c->h[5] += f;
+  c->h[6] += g;
+  c->h[7] += h;
+}
+
+void ph_sha256_init(ph_sha256_t *c) {
+  static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  memcpy(c->h, iv, sizeof(iv));
+  c->len = 0;
+  c->used = 0;
+}
+
+void ph_sha256_update(ph_sha256_t *c, const void *data, size_t size) {
+  const unsigned char *p = data;
+  c->len += size;
+  while (size > 0) {
+    size_t n = 64 - c->used;
+    if (n > size) n = size;
+    memcpy(c->buf + c->used, p, n);
+    c->used += n;
+    p += n;
+    size -= n;
+    if (c->used == 64) {
+      ph_sha256_block(c, c->buf);
+      c->used = 0;
+    }
+  }
+}
+
+void ph_sha256_final(ph_sha256_t *c, unsigned char out[32]) {
+  uint64_t bits = c->len * 8;
+  unsigned char pad = 0x80;
+  ph_sha256_update(c, &pad, 1);
+  unsigned char zero = 0;
+  while (c->used != 56) ph_sha256_update(c, &zero, 1);
+  unsigned char lenb[8];
+  for (int i = 0; i < 8; ++i) lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
+  ph_sha256_update(c, lenb, 8);
+  for (int i = 0; i < 8; ++i) {
+    out[4 * i] = (unsigned char)(c->h[i] >> 24);
+    out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+    out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+    out[4 * i + 3] = (unsigned char)c->h[i];
+  }
+}
+
+void ph_sha256(const void *data, size_t size, unsigned char out[32]) {
+  ph_sha256_t c;
+  ph_sha256_init(&c);
+  ph_sha256_update(&c, data, size);
+  ph_sha256_final(&c, out);
+}
+
+void ph_hex(const unsigned char *bytes, size_t n, char *out) {
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; ++i) {
+    out[2 * i] = digits[bytes[i] >> 4];
+    out[2 * i + 1] = digits[bytes[i] & 15];
+  }
+  out[2 * n] = '\0';
+}
