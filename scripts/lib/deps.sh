@@ -6,7 +6,7 @@ PH_DEPS_PACKAGES=(
   meson ninja-build gcc g++ pkg-config
   libhwloc-dev libsqlite3-dev
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
-  python3
+  python3 python3-pip
 )
 
 ph_deps_missing() {
