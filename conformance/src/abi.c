@@ -386,12 +386,6 @@ void phc_register_abi(phc_suite_t *s) {
       {"abi.names", run_names},
       {"abi.required_entries", run_entries},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
-    phc_case_t c;
-    memset(&c, 0, sizeof c);
-    phc_name(&c, "%s", cases[i].name);
-    c.profile = PHC_QUICK;
-    c.run = cases[i].run;
-    phc_add(s, &c);
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
+    phc_add_quick(s, cases[i].name, cases[i].run, 0, 0);
 }

@@ -58,6 +58,9 @@ typedef struct phc_suite phc_suite_t;
 /* Adds a copy of |c|. Names must be unique (a duplicate is a suite bug and
  * is reported at start-up). */
 void phc_add(phc_suite_t *s, const phc_case_t *c);
+/* Adds a PHC_QUICK case |name| run by |run|, with matrix op |op| (0: none)
+ * and p[0] = |p0|: the whole registration of most non-op cases. */
+void phc_add_quick(phc_suite_t *s, const char *name, phc_run_fn run, uint32_t op, int64_t p0);
 /* Sets c->name from a printf format; returns c for chaining. */
 phc_case_t *phc_name(phc_case_t *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -1088,13 +1088,6 @@ void phc_register_negative(phc_suite_t *s) {
       {"negative.op.unsupported", run_unsupported, 0},
       {"negative.cross_device", run_cross_device, 0},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
-    phc_case_t c;
-    memset(&c, 0, sizeof c);
-    phc_name(&c, "%s", cases[i].name);
-    c.profile = PHC_QUICK;
-    c.run = cases[i].run;
-    c.op = cases[i].op;
-    phc_add(s, &c);
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
+    phc_add_quick(s, cases[i].name, cases[i].run, cases[i].op, 0);
 }

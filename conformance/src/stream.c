@@ -409,13 +409,6 @@ void phc_register_stream(phc_suite_t *s) {
       {"stream.elapsed", run_elapsed, 0},
       {"stream.many_streams", run_many, 0},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
-    phc_case_t c;
-    memset(&c, 0, sizeof c);
-    phc_name(&c, "%s", cases[i].name);
-    c.profile = PHC_QUICK;
-    c.run = cases[i].run;
-    c.p[0] = cases[i].p0;
-    phc_add(s, &c);
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
+    phc_add_quick(s, cases[i].name, cases[i].run, 0, cases[i].p0);
 }

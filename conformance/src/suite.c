@@ -27,6 +27,17 @@ void phc_add(phc_suite_t *s, const phc_case_t *c) {
   s->cases[s->count++] = *c;
 }
 
+void phc_add_quick(phc_suite_t *s, const char *name, phc_run_fn run, uint32_t op, int64_t p0) {
+  phc_case_t c;
+  memset(&c, 0, sizeof c);
+  phc_name(&c, "%s", name);
+  c.profile = PHC_QUICK;
+  c.run = run;
+  c.op = op;
+  c.p[0] = p0;
+  phc_add(s, &c);
+}
+
 static int phc_case_cmp(const void *a, const void *b) {
   return strcmp(((const phc_case_t *)a)->name, ((const phc_case_t *)b)->name);
 }
