@@ -354,6 +354,9 @@ int main(int argc, char **argv) {
   run.command_line = cmd ? cmd : argv[0];
   run.profile_name = o.profile == PHC_FULL ? "full" : "quick";
   run.base_seed = o.seed;
+  int exit_code = 2; /* until the run completes */
+  bool dog_ok = false;
+  pthread_t dog;
   run.devices = calloc(ndev, sizeof *run.devices);
   run.results = calloc(selected * ndev + 1, sizeof *run.results);
   phc_known_list_t *known = calloc(ndev, sizeof *known);
@@ -361,7 +364,7 @@ int main(int argc, char **argv) {
   memset(&extra, 0, sizeof extra);
   if (run.devices == NULL || run.results == NULL || known == NULL) {
     fprintf(stderr, "ph-conform: out of memory\n");
-    return 2;
+    goto cleanup;
   }
   run.device_count = ndev;
   bool lists_ok = o.known_extra ? phc_known_load(&extra, o.known_extra, false) : true;
@@ -376,15 +379,14 @@ int main(int argc, char **argv) {
            PH_ABI_MINOR(run.devices[d].plugin_abi), run.devices[d].plugin_path,
            known[d].count ? " with a known-failure list" : "");
   }
-  if (!lists_ok) return 2;
+  if (!lists_ok) goto cleanup;
   printf("ph-conform %s: %zu cases x %zu devices, profile %s, seed %" PRIu64 "\n",
          PHC_SUITE_VERSION, selected, ndev, run.profile_name, o.seed);
   fflush(stdout);
 
   phc_active_run = &run;
   phc_active_opts = &o;
-  pthread_t dog;
-  bool dog_ok = pthread_create(&dog, NULL, phc_watchdog, NULL) == 0;
+  dog_ok = pthread_create(&dog, NULL, phc_watchdog, NULL) == 0;
 
   bool tty = o.progress && isatty(STDERR_FILENO);
   double t0 = phc_now_s();
@@ -462,8 +464,9 @@ int main(int argc, char **argv) {
   if (o.junit) reports_ok &= phc_report_junit(&run, o.junit);
   fflush(stdout);
 
-  int exit_code = failures ? 1 : reports_ok ? 0 : 2;
-  for (size_t d = 0; d < ndev; ++d) phc_known_free(&known[d]);
+  exit_code = failures ? 1 : reports_ok ? 0 : 2;
+cleanup:
+  for (size_t d = 0; known != NULL && d < ndev; ++d) phc_known_free(&known[d]);
   phc_known_free(&extra);
   free(known);
   free(run.results);
