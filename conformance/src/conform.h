@@ -164,6 +164,10 @@ bool phc_upload(phc_ctx_t *ctx, phc_tensor_t *t);
  * failed) on error. Caller frees. */
 double *phc_download(phc_ctx_t *ctx, const phc_tensor_t *t);
 void phc_tensor_free(phc_tensor_t *t);
+/* Case-name pieces: "7x129" ("s" for rank 0) into buf (returns its
+ * length), and ".padded" / ".reversed" / "" for a layout. */
+size_t phc_dims_text(char *buf, size_t n, uint32_t rank, const int64_t *shape);
+const char *phc_layout_suffix(phc_layout_t layout);
 /* The row-major linear index of a multi-index, and the inverse. */
 int64_t phc_linear(uint32_t rank, const int64_t *shape, const int64_t *idx);
 void phc_unravel(uint32_t rank, const int64_t *shape, int64_t linear, int64_t *idx);

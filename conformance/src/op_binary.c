@@ -161,14 +161,6 @@ done:
   phc_tensor_free(&y);
 }
 
-static size_t dims_text(char *buf, size_t n, uint32_t rank, const int64_t *shape) {
-  if (rank == 0) return (size_t)snprintf(buf, n, "s");
-  size_t len = 0;
-  for (uint32_t i = 0; i < rank && len < n; ++i)
-    len += (size_t)snprintf(buf + len, n - len, "%s%lld", i ? "x" : "", (long long)shape[i]);
-  return len;
-}
-
 typedef struct shape_cfg {
   uint32_t ra;
   int64_t sa[4];
@@ -200,8 +192,8 @@ static void add_case(phc_suite_t *s, uint32_t func, uint32_t dt, uint32_t profil
   for (uint32_t i = 0; i < g->rb; ++i) c.p[P_SB + i] = g->sb[i];
   static const char *const lay[] = {"", "p", "r"};
   char da[48], db[48];
-  dims_text(da, sizeof da, g->ra, g->sa);
-  dims_text(db, sizeof db, g->rb, g->sb);
+  phc_dims_text(da, sizeof da, g->ra, g->sa);
+  phc_dims_text(db, sizeof db, g->rb, g->sb);
   phc_name(&c, "op.binary.%s.%s.%s%s_%s%s", ph_dtype_name(dt), k_names[func], da, lay[g->la], db,
            lay[g->lb]);
   phc_add(s, &c);

@@ -147,7 +147,7 @@ static void add_case(phc_suite_t *s, uint32_t in, uint32_t out, uint32_t profile
   if (random)
     phc_name(&c, "op.cast.%s.to_%s.%lldx%lld%s", ph_dtype_name(in), ph_dtype_name(out),
              (long long)m, (long long)n,
-             layout == PHC_PADDED ? ".padded" : layout == PHC_REVERSED ? ".reversed" : "");
+             phc_layout_suffix(layout));
   else
     phc_name(&c, "op.cast.%s.to_%s.special", ph_dtype_name(in), ph_dtype_name(out));
   phc_add(s, &c);

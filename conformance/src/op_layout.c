@@ -33,17 +33,6 @@ static bool fill(phc_ctx_t *ctx, phc_tensor_t *t) {
   }
 }
 
-static const char *layout_suffix(int64_t l) {
-  return l == PHC_PADDED ? ".padded" : l == PHC_REVERSED ? ".reversed" : "";
-}
-
-static size_t dims_text(char *buf, size_t n, uint32_t rank, const int64_t *shape) {
-  size_t len = (size_t)snprintf(buf, n, "%s", rank ? "" : "s");
-  for (uint32_t i = 0; i < rank && len < n; ++i)
-    len += (size_t)snprintf(buf + len, n - len, "%s%lld", i ? "x" : "", (long long)shape[i]);
-  return len;
-}
-
 static void base_case(phc_case_t *c, uint32_t op, uint32_t dt, uint32_t profile,
                       phc_run_fn fn, uint32_t rank, const int64_t *shape, phc_layout_t layout) {
   memset(c, 0, sizeof *c);
@@ -93,9 +82,9 @@ static void add_transpose(phc_suite_t *s, uint32_t dt, uint32_t profile, uint32_
   base_case(&c, PH_OP_TRANSPOSE, dt, profile, run_transpose, rank, shape, layout);
   for (uint32_t i = 0; i < rank; ++i) c.p[P_A + i] = perm[i];
   char dims[64];
-  dims_text(dims, sizeof dims, rank, shape);
+  phc_dims_text(dims, sizeof dims, rank, shape);
   phc_name(&c, "op.transpose.%s.r%u.%s.%s%s", ph_dtype_name(dt), rank, kind, dims,
-           layout_suffix(layout));
+           phc_layout_suffix(layout));
   phc_add(s, &c);
 }
 
@@ -189,7 +178,7 @@ static void add_concat(phc_suite_t *s, uint32_t dt, uint32_t profile, uint32_t r
   c.p[P_A + 1] = (int64_t)n;
   for (size_t k = 0; k < n; ++k) c.p[P_A + 2 + (int64_t)k] = exts[k];
   char dims[64];
-  dims_text(dims, sizeof dims, rank, shape);
+  phc_dims_text(dims, sizeof dims, rank, shape);
   phc_name(&c, "op.concat.%s.n%zu.%s.ax%s%d%s", ph_dtype_name(dt), n, dims, axis < 0 ? "m" : "",
            axis < 0 ? -axis : axis, strided ? ".strided" : "");
   phc_add(s, &c);
@@ -269,10 +258,10 @@ static void add_gather(phc_suite_t *s, uint32_t dt, uint32_t profile, uint32_t r
   c.p[P_A + 1] = irank;
   for (uint32_t i = 0; i < irank; ++i) c.p[P_A + 2 + i] = ishape[i];
   char dims[64], idims[32];
-  dims_text(dims, sizeof dims, rank, shape);
-  dims_text(idims, sizeof idims, irank, ishape);
+  phc_dims_text(dims, sizeof dims, rank, shape);
+  phc_dims_text(idims, sizeof idims, irank, ishape);
   phc_name(&c, "op.gather.%s.%s.ax%s%d.idx%s%s", ph_dtype_name(dt), dims, axis < 0 ? "m" : "",
-           axis < 0 ? -axis : axis, idims, layout_suffix(layout));
+           axis < 0 ? -axis : axis, idims, phc_layout_suffix(layout));
   phc_add(s, &c);
 }
 

@@ -115,16 +115,12 @@ static void add_case(phc_suite_t *s, uint32_t op, uint32_t dt, uint32_t profile,
   c.p[P_MEAN] = mean;
   c.f[0] = eps;
   char dims[64];
-  size_t len = 0;
-  for (uint32_t i = 0; i < rank; ++i) {
-    c.p[P_SHAPE + i] = shape[i];
-    len += (size_t)snprintf(dims + len, sizeof dims - len, "%s%lld", i ? "x" : "",
-                            (long long)shape[i]);
-  }
+  for (uint32_t i = 0; i < rank; ++i) c.p[P_SHAPE + i] = shape[i];
+  phc_dims_text(dims, sizeof dims, rank, shape);
   phc_name(&c, "op.%s.%s.%s.ax%s%d.%s%s.eps%g%s%s", op == PH_OP_LAYERNORM ? "layernorm" : "rmsnorm",
            ph_dtype_name(dt), dims, axis < 0 ? "m" : "", axis < 0 ? -axis : axis,
            has_scale ? "s" : "", c.p[P_BIAS] ? "b" : (has_scale ? "" : "plain"), eps,
-           layout == PHC_PADDED ? ".padded" : layout == PHC_REVERSED ? ".reversed" : "",
+           phc_layout_suffix(layout),
            mean ? ".mean100" : "");
   phc_add(s, &c);
 }

@@ -74,15 +74,11 @@ static void add_case(phc_suite_t *s, uint32_t func, uint32_t dt, uint32_t profil
   c.p[P_KEEP] = keep;
   c.p[P_LAYOUT] = layout;
   char dims[64];
-  size_t len = 0;
-  for (uint32_t i = 0; i < rank; ++i) {
-    c.p[P_SHAPE + i] = shape[i];
-    len += (size_t)snprintf(dims + len, sizeof dims - len, "%s%lld", i ? "x" : "",
-                            (long long)shape[i]);
-  }
+  for (uint32_t i = 0; i < rank; ++i) c.p[P_SHAPE + i] = shape[i];
+  phc_dims_text(dims, sizeof dims, rank, shape);
   phc_name(&c, "op.reduce.%s.%s.%s.axes%x%s%s", ph_dtype_name(dt), k_names[func], dims, axes,
            keep ? ".keep" : "",
-           layout == PHC_PADDED ? ".padded" : layout == PHC_REVERSED ? ".reversed" : "");
+           phc_layout_suffix(layout));
   phc_add(s, &c);
 }
 

@@ -61,15 +61,11 @@ static void add_case(phc_suite_t *s, uint32_t dt, uint32_t profile, uint32_t ran
   c.p[P_LAYOUT] = layout;
   c.p[P_OFFSET] = offset;
   char dims[64];
-  size_t len = 0;
-  for (uint32_t i = 0; i < rank; ++i) {
-    c.p[P_SHAPE + i] = shape[i];
-    len += (size_t)snprintf(dims + len, sizeof dims - len, "%s%lld", i ? "x" : "",
-                            (long long)shape[i]);
-  }
+  for (uint32_t i = 0; i < rank; ++i) c.p[P_SHAPE + i] = shape[i];
+  phc_dims_text(dims, sizeof dims, rank, shape);
   phc_name(&c, "op.softmax.%s.%s.%s.ax%s%d%s%s", ph_dtype_name(dt), log ? "log" : "soft", dims,
            axis < 0 ? "m" : "", axis < 0 ? -axis : axis,
-           layout == PHC_PADDED ? ".padded" : layout == PHC_REVERSED ? ".reversed" : "",
+           phc_layout_suffix(layout),
            offset ? ".offset" : "");
   phc_add(s, &c);
 }

@@ -152,10 +152,6 @@ done:
   phc_tensor_free(&y);
 }
 
-static const char *layout_suffix(phc_layout_t l) {
-  return l == PHC_PADDED ? ".padded" : l == PHC_REVERSED ? ".reversed" : "";
-}
-
 static void add_case(phc_suite_t *s, uint32_t func, uint32_t dt, uint32_t profile, uint32_t rank,
                      const int64_t *shape, phc_layout_t layout, bool special) {
   phc_case_t c;
@@ -169,18 +165,14 @@ static void add_case(phc_suite_t *s, uint32_t func, uint32_t dt, uint32_t profil
   c.p[P_LAYOUT] = layout;
   c.p[P_SPECIAL] = special;
   char dims[96] = "";
-  size_t len = 0;
-  for (uint32_t i = 0; i < rank; ++i) {
-    c.p[P_SHAPE + i] = shape[i];
-    len += (size_t)snprintf(dims + len, sizeof dims - len, "%s%lld", i ? "x" : "",
-                            (long long)shape[i]);
-  }
+  for (uint32_t i = 0; i < rank; ++i) c.p[P_SHAPE + i] = shape[i];
+  phc_dims_text(dims, sizeof dims, rank, shape);
   if (rank == 0) snprintf(dims, sizeof dims, "scalar");
   if (special)
     phc_name(&c, "op.unary.%s.%s.special", ph_dtype_name(dt), k_names[func]);
   else
     phc_name(&c, "op.unary.%s.%s.%s%s", ph_dtype_name(dt), k_names[func], dims,
-             layout_suffix(layout));
+             phc_layout_suffix(layout));
   phc_add(s, &c);
 }
 

@@ -1,5 +1,6 @@
 /* Host-side tensors: values in fp64, a device buffer, and the layouts the
  * suite uses to exercise strided inputs. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,4 +159,15 @@ void phc_tensor_free(phc_tensor_t *t) {
   ph_buffer_free(t->buffer);
   free(t->host);
   memset(t, 0, sizeof *t);
+}
+
+size_t phc_dims_text(char *buf, size_t n, uint32_t rank, const int64_t *shape) {
+  size_t len = (size_t)snprintf(buf, n, "%s", rank ? "" : "s");
+  for (uint32_t i = 0; i < rank && len < n; ++i)
+    len += (size_t)snprintf(buf + len, n - len, "%s%lld", i ? "x" : "", (long long)shape[i]);
+  return len;
+}
+
+const char *phc_layout_suffix(phc_layout_t layout) {
+  return layout == PHC_PADDED ? ".padded" : layout == PHC_REVERSED ? ".reversed" : "";
 }

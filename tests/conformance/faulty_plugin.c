@@ -187,7 +187,7 @@ static ph_status_t ph_fault_op_launch(ph_plugin_stream_t *stream,
     return ph_fault_cast_truncating(stream, desc);
   if (PH_FAULT == PH_FAULT_CAPS && desc->op == PH_OP_SOFTMAX) {
     /* op_capability (the cpu plugin's) still says SUPPORTED. */
-    ph_fault_host->set_error(PH_ERROR_UNSUPPORTED, "%s: softmax is not implemented",
+    ph_fault_host->set_error(PH_ERROR_UNSUPPORTED, "%s: softmax refused at launch (planted fault)",
                              ph_fault_names[PH_FAULT]);
     return PH_ERROR_UNSUPPORTED;
   }
