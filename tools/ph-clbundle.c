@@ -104,6 +104,8 @@ static int build_device(cl_platform_id plat, cl_device_id dev, ph_cl_bundle_devi
     return 1;
   }
   cl_int rc = CL_SUCCESS;
+  char base_options[64];
+  ph_cl_base_options(dev, base_options, sizeof base_options);
   cl_context ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &rc);
   if (ctx == NULL || rc != CL_SUCCESS) {
     fprintf(stderr, "ph-clbundle: clCreateContext for \"%s\" failed (%s)\n", name, cl_name(rc));
@@ -122,7 +124,7 @@ static int build_device(cl_platform_id plat, cl_device_id dev, ph_cl_bundle_devi
       break;
     }
     fprintf(stderr, "ph-clbundle: building %s for \"%s\"...\n", src->name, name);
-    rc = clBuildProgram(prog, 1, &dev, "", NULL, NULL);
+    rc = clBuildProgram(prog, 1, &dev, base_options, NULL, NULL);
     if (rc != CL_SUCCESS) {
       size_t n = 0;
       clGetProgramBuildInfo(prog, dev, CL_PROGRAM_BUILD_LOG, 0, NULL, &n);

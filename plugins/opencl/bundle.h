@@ -26,6 +26,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef CL_TARGET_OPENCL_VERSION
+#define CL_TARGET_OPENCL_VERSION 120
+#endif
+#include <CL/cl.h>
+
 #include "polyhal/plugin.h"
 
 #pragma GCC visibility push(hidden)
@@ -49,6 +54,14 @@ const ph_cl_source_t *ph_cl_source_find(const char *name);
  * are kept in device props and bundles: leading spaces and trailing
  * whitespace removed, cut to fit. */
 void ph_cl_trim_copy(const char *raw, char *out, size_t size);
+
+/* Build options every program gets on |dev| before the launcher's own:
+ * "-cl-fp32-correctly-rounded-divide-sqrt" where the device offers it
+ * (CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT), because the API promises IEEE
+ * division and sqrt while OpenCL's default allows 2.5 and 3 ulp (NVIDIA's
+ * driver uses that freedom); "" otherwise. The plugin and ph-clbundle
+ * share this so a bundle holds the same code a run-time build would. */
+void ph_cl_base_options(cl_device_id dev, char *out, size_t size);
 
 /*===--- SHA-256 -----------------------------------------------------------===*/
 

@@ -224,6 +224,7 @@ static ph_status_t ph_cl_read_props(ph_cl_device_t *dev) {
     dev->fp64 = strstr(ext, "cl_khr_fp64") != NULL;
   }
   free(ext);
+  ph_cl_base_options(id, dev->base_options, sizeof dev->base_options);
 
   if (type & CL_DEVICE_TYPE_GPU) p->kind = PH_DEVICE_KIND_GPU;
   else if (type & CL_DEVICE_TYPE_CPU) p->kind = PH_DEVICE_KIND_CPU;

@@ -59,6 +59,7 @@ struct ph_cl_device {
   int fp16, fp64;
   int profiling;    /* queues are created with CL_QUEUE_PROFILING_ENABLE */
   int binary_only;  /* no compiler, or PH_OPENCL_BINARY_ONLY=1 */
+  char base_options[64]; /* ph_cl_base_options: before every build's own */
   pthread_mutex_t program_lock; /* guards |programs|; held across a build */
   ph_cl_program_t *programs;    /* built programs, by (name, options) */
 };

@@ -240,6 +240,11 @@ static ph_status_t ph_cl_build(ph_cl_device_t *dev, const char *name, const char
   if (src == NULL)
     return ph_cl_error(PH_ERROR_NOT_FOUND, "opencl: no program '%s' in this build", name);
   if (dev->binary_only) return ph_cl_build_from_bundle(dev, src, options, out);
+  /* What the compiler sees, and so what the cache is keyed by. */
+  char full[512];
+  snprintf(full, sizeof full, "%s%s%s", dev->base_options,
+           dev->base_options[0] && options[0] ? " " : "", options);
+  options = full;
   double t0 = ph_cl_now_ms();
   cl_program prog = ph_cl_cache_load(dev, src->name, options, src->text, src->size);
   if (prog != NULL) {

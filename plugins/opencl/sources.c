@@ -19,6 +19,15 @@ const ph_cl_source_t *ph_cl_source_find(const char *name) {
                  ph_cl_source_cmp);
 }
 
+void ph_cl_base_options(cl_device_id dev, char *out, size_t size) {
+  cl_device_fp_config fp = 0;
+  if (clGetDeviceInfo(dev, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL) != CL_SUCCESS)
+    fp = 0;
+  snprintf(out, size, "%s",
+           (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) ? "-cl-fp32-correctly-rounded-divide-sqrt"
+                                                      : "");
+}
+
 void ph_cl_trim_copy(const char *raw, char *out, size_t size) {
   while (*raw == ' ') ++raw;
   size_t len = strlen(raw);
