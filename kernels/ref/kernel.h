@@ -60,6 +60,10 @@ typedef struct ph_kernel {
 /* The reference kernel for |op|, or NULL. */
 const ph_kernel_t *ph_ref_kernel(uint32_t op);
 
+/* f(x) in f32 for a ph_unary_func_t (unary.c); matmul's epilogue
+ * activations use it too, so both compute gelu and silu one way. */
+float ph_kunary_apply(uint32_t func, float x);
+
 /* Each op family's reference kernel (kernels/ref/<op>.c). */
 extern const ph_kernel_t ph_ref_matmul;
 extern const ph_kernel_t ph_ref_conv2d;

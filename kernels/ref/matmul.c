@@ -16,16 +16,15 @@
  *
  * One unit = one output row (batch index, m).
  */
-#include <math.h>
 
 #include "dtype.h"
 #include "kernel.h"
 
 static float matmul_act(uint32_t act, float x) {
   switch (act) {
-    case PH_ACT_RELU: return x < 0.0f ? 0.0f : x; /* NaN stays NaN */
-    case PH_ACT_GELU: return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
-    case PH_ACT_SILU: return x / (1.0f + expf(-x));
+    case PH_ACT_RELU: return ph_kunary_apply(PH_UNARY_RELU, x);
+    case PH_ACT_GELU: return ph_kunary_apply(PH_UNARY_GELU, x);
+    case PH_ACT_SILU: return ph_kunary_apply(PH_UNARY_SILU, x);
     default: return x;
   }
 }

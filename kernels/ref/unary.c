@@ -17,7 +17,7 @@ static float sigmoid(float x) {
   return e / (1.0f + e);
 }
 
-static float apply(uint32_t func, float x) {
+float ph_kunary_apply(uint32_t func, float x) {
   switch (func) {
     case PH_UNARY_RELU: return x < 0.0f ? 0.0f : x; /* NaN stays NaN */
     case PH_UNARY_GELU:
@@ -61,7 +61,7 @@ static ph_status_t run(const ph_kargs_t *a, int64_t begin, int64_t end) {
     if (n > end - i) n = end - i;
     int64_t xo = ph_kview_offset(x, i);
     for (int64_t j = 0; j < n; ++j, xo += step)
-      ph_kstore(y->data, y->dtype, i + j, apply(func, ph_kload(x->data, x->dtype, xo)));
+      ph_kstore(y->data, y->dtype, i + j, ph_kunary_apply(func, ph_kload(x->data, x->dtype, xo)));
     i += n;
   }
   return PH_OK;
