@@ -48,6 +48,18 @@
 #define VW 4
 #endif
 
+/* PH_NATIVE_HALF=1 (tunable, off by default): f16 products in native half
+ * arithmetic, accumulated in f32, where cl_khr_fp16 exists. Rounding each
+ * product to half (2^-11) exceeds the conformance bound for f16 dot
+ * products, so this variant is only ever a candidate the tuner must verify
+ * on a device, never the default. */
+#if defined(PH_NATIVE_HALF) && PH_NATIVE_HALF && defined(cl_khr_fp16)
+#pragma OPENCL EXTENSION cl_khr_fp16 : enable
+#define MM_HALF_PRODUCTS 1
+#else
+#define MM_HALF_PRODUCTS 0
+#endif
+
 #define MM_RTS_M (TILE_M / WPT_M) /* work-items along m */
 #define MM_RTS_N (TILE_N / WPT_N) /* work-items along n */
 #define MM_THREADS (MM_RTS_M * MM_RTS_N)
@@ -218,6 +230,13 @@ __kernel __attribute__((reqd_work_group_size(MM_RTS_N, MM_RTS_M, 1))) void ph_ma
       float ar[WPT_M], br[WPT_N];
       for (int i = 0; i < WPT_M; ++i) ar[i] = As[kk * (TILE_M + MM_PAD) + ty + i * MM_RTS_M];
       for (int j = 0; j < WPT_N; ++j) br[j] = Bs[kk * (TILE_N + MM_PAD) + tx + j * MM_RTS_N];
+#if MM_HALF_PRODUCTS
+      if (av.dtype == PH_DTYPE_F16 && bv.dtype == PH_DTYPE_F16) {
+        for (int i = 0; i < WPT_M; ++i)
+          for (int j = 0; j < WPT_N; ++j) acc[i][j] += (float)((half)ar[i] * (half)br[j]);
+        continue;
+      }
+#endif
       for (int i = 0; i < WPT_M; ++i)
         for (int j = 0; j < WPT_N; ++j) acc[i][j] = mad(ar[i], br[j], acc[i][j]);
     }
