@@ -13,11 +13,14 @@
  *   4 faultmemset memset writes one byte short
  *   5 faultcaps   softmax is declared supported but op_launch refuses it
  *   6 faultcopy   device-to-host copies of odd sizes drop the last byte
+ *   7 faultcrash  transpose aborts the process (a driver assertion)
+ *   8 faulthang   gather never returns (a driver deadlock)
  *
  * Everything else is the cpu plugin unchanged, so a failure the suite
  * reports can only come from the planted fault.
  */
 #include <dlfcn.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,17 +42,20 @@ enum {
   PH_FAULT_CAST = 3,
   PH_FAULT_MEMSET = 4,
   PH_FAULT_CAPS = 5,
-  PH_FAULT_COPY = 6
+  PH_FAULT_COPY = 6,
+  PH_FAULT_CRASH = 7,
+  PH_FAULT_HANG = 8
 };
 
-#if PH_FAULT < 0 || PH_FAULT > 6
-#error "PH_FAULT must be 0..6"
+#if PH_FAULT < 0 || PH_FAULT > 8
+#error "PH_FAULT must be 0..8"
 #endif
 
 /* Selector names: lower-case letters only, one per fault. */
 static const char *const ph_fault_names[] = {"faultnone",   "faultbeta", "faultevent",
                                              "faultcast",   "faultmemset", "faultcaps",
-                                             "faultcopy"};
+                                             "faultcopy",   "faultcrash",
+                                             "faulthang"};
 
 static const ph_host_api_t *ph_fault_host;
 static const ph_plugin_api_t *ph_fault_inner;
@@ -191,6 +197,10 @@ static ph_status_t ph_fault_op_launch(ph_plugin_stream_t *stream,
                              ph_fault_names[PH_FAULT]);
     return PH_ERROR_UNSUPPORTED;
   }
+  /* abort(), not a wild pointer: a clean SIGABRT under AddressSanitizer. */
+  if (PH_FAULT == PH_FAULT_CRASH && desc->op == PH_OP_TRANSPOSE) abort();
+  if (PH_FAULT == PH_FAULT_HANG && desc->op == PH_OP_GATHER)
+    for (;;) pause(); /* until the suite's timeout kills the process */
   return ph_fault_inner->op_launch(stream, desc);
 }
 
