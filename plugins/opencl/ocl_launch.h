@@ -68,7 +68,7 @@ ph_status_t ph_cl_scratch(ph_cl_stream_t *s, size_t bytes, cl_mem *out_mem);
 
 /* The launchers, one per op family (ops_<family>.c). Each returns
  * PH_ERROR_UNSUPPORTED for a descriptor it cannot run, having enqueued
- * nothing, and |ph_cl_caps_<family>| answers op_capability. */
+ * nothing; ops.c pairs each with its ph_cl_caps_* answer. */
 typedef ph_status_t (*ph_cl_launch_fn)(ph_cl_stream_t *s, const ph_plugin_op_desc_t *d);
 typedef uint32_t (*ph_cl_caps_fn)(const ph_cl_device_t *dev, uint32_t dtype);
 
@@ -87,14 +87,12 @@ ph_status_t ph_cl_launch_gather(ph_cl_stream_t *s, const ph_plugin_op_desc_t *d)
 ph_status_t ph_cl_launch_cast(ph_cl_stream_t *s, const ph_plugin_op_desc_t *d);
 ph_status_t ph_cl_launch_attention(ph_cl_stream_t *s, const ph_plugin_op_desc_t *d);
 
-/* Supported dtypes per family, as PH_OP_CAP_* bits for inputs of |dtype|. */
-uint32_t ph_cl_caps_matmul(const ph_cl_device_t *dev, uint32_t dtype);
-uint32_t ph_cl_caps_conv2d(const ph_cl_device_t *dev, uint32_t dtype);
-uint32_t ph_cl_caps_pool2d(const ph_cl_device_t *dev, uint32_t dtype);
-uint32_t ph_cl_caps_attention(const ph_cl_device_t *dev, uint32_t dtype);
-/* unary, binary, softmax, layernorm, rmsnorm, reduce: float dtypes;
- * transpose, concat, gather, cast: every dtype. */
+/* Supported dtypes (caps.c), as PH_OP_CAP_* bits for inputs of |dtype|:
+ * float = f32/f16/bf16 (unary, binary, softmax, norms, reduce, attention);
+ * float_i8 adds i8 (matmul, conv2d, pool2d); any is every dtype
+ * (transpose, concat, gather, cast). */
 uint32_t ph_cl_caps_float(const ph_cl_device_t *dev, uint32_t dtype);
+uint32_t ph_cl_caps_float_i8(const ph_cl_device_t *dev, uint32_t dtype);
 uint32_t ph_cl_caps_any(const ph_cl_device_t *dev, uint32_t dtype);
 
 /* Reports an error through the host (set_error) and returns |code|. */

@@ -18,9 +18,9 @@ typedef struct ph_cl_op_entry {
 } ph_cl_op_entry_t;
 
 static const ph_cl_op_entry_t ph_cl_ops[PH_OP_COUNT_] = {
-    [PH_OP_MATMUL] = {"matmul", "matmul_tiled", ph_cl_launch_matmul, ph_cl_caps_matmul},
-    [PH_OP_CONV2D] = {"conv2d", "conv2d_direct", ph_cl_launch_conv2d, ph_cl_caps_conv2d},
-    [PH_OP_POOL2D] = {"pool2d", "pool2d", ph_cl_launch_pool2d, ph_cl_caps_pool2d},
+    [PH_OP_MATMUL] = {"matmul", "matmul_tiled", ph_cl_launch_matmul, ph_cl_caps_float_i8},
+    [PH_OP_CONV2D] = {"conv2d", "conv2d_direct", ph_cl_launch_conv2d, ph_cl_caps_float_i8},
+    [PH_OP_POOL2D] = {"pool2d", "pool2d", ph_cl_launch_pool2d, ph_cl_caps_float_i8},
     [PH_OP_UNARY] = {"unary", "unary", ph_cl_launch_unary, ph_cl_caps_float},
     [PH_OP_BINARY] = {"binary", "binary", ph_cl_launch_binary, ph_cl_caps_float},
     [PH_OP_SOFTMAX] = {"softmax", "softmax", ph_cl_launch_softmax, ph_cl_caps_float},
@@ -32,7 +32,7 @@ static const ph_cl_op_entry_t ph_cl_ops[PH_OP_COUNT_] = {
     [PH_OP_GATHER] = {"gather", "gather", ph_cl_launch_gather, ph_cl_caps_any},
     [PH_OP_CAST] = {"cast", "cast", ph_cl_launch_cast, ph_cl_caps_any},
     [PH_OP_ATTENTION] = {"attention", "attention", ph_cl_launch_attention,
-                         ph_cl_caps_attention},
+                         ph_cl_caps_float},
 };
 
 static const ph_cl_op_entry_t *ph_cl_op(uint32_t op) {
@@ -61,7 +61,7 @@ static size_t ph_cl_dtype_size(uint32_t dtype) {
   }
 }
 
-/* ph_cl_caps_float and ph_cl_caps_any live in ops_elementwise.c. */
+/* The ph_cl_caps_* functions live in caps.c. */
 
 ph_status_t ph_cl_view(const ph_plugin_tensor_t *t, ph_cl_view_t *out) {
   memset(out, 0, sizeof(*out));

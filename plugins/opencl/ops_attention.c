@@ -8,16 +8,6 @@
 /* Work-group size: keys scored per block and output columns per pass. */
 #define ATT_WG 64
 
-uint32_t ph_cl_caps_attention(const ph_cl_device_t *dev, uint32_t dtype) {
-  (void)dev;
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
 ph_status_t ph_cl_launch_attention(ph_cl_stream_t *s, const ph_plugin_op_desc_t *d) {
   const ph_attention_attrs_t *at = (const ph_attention_attrs_t *)d->attrs;
   const size_t want = at != NULL && at->has_mask ? 4u : 3u;

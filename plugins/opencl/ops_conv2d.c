@@ -8,17 +8,6 @@
  * NULL); must stay equal to CONV_OCT / CONV_OWT there. */
 enum { CONV_OCT = 4, CONV_OWT = 4 };
 
-uint32_t ph_cl_caps_conv2d(const ph_cl_device_t *dev, uint32_t dtype) {
-  (void)dev;
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
 ph_status_t ph_cl_launch_conv2d(ph_cl_stream_t *s, const ph_plugin_op_desc_t *d) {
   const ph_conv2d_attrs_t *at = (const ph_conv2d_attrs_t *)d->attrs;
   if (at == NULL) return ph_cl_error(PH_ERROR_INVALID_ARGUMENT, "conv2d: no attributes");

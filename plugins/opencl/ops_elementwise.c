@@ -8,28 +8,6 @@
 #include "ocl_launch.h"
 #include "ops_util.h"
 
-uint32_t ph_cl_caps_float(const ph_cl_device_t *dev, uint32_t dtype) {
-  (void)dev;
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
-uint32_t ph_cl_caps_any(const ph_cl_device_t *dev, uint32_t dtype) {
-  (void)dev;
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8:
-    case PH_DTYPE_I32: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
 ph_status_t ph_cl_launch_unary(ph_cl_stream_t *s, const ph_plugin_op_desc_t *d) {
   const ph_unary_attrs_t *at = d->attrs;
   if (at == NULL || !PH_STRUCT_HAS(at, ph_unary_attrs_t, func) || at->func >= PH_UNARY_COUNT_)

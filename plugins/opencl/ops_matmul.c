@@ -25,17 +25,6 @@ enum {
  * quarter tile, the general kernel wastes less. */
 #define MM_TILED_MIN_WORK (64 * 64 * 16)
 
-uint32_t ph_cl_caps_matmul(const ph_cl_device_t *dev, uint32_t dtype) {
-  (void)dev;
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
 /* Whether the tiled kernel |k| can run as a (MM_RTS_N, MM_RTS_M) group on
  * |dev|: device and kernel work-group limits, and local memory. */
 static int mm_tiled_fits(ph_cl_device_t *dev, cl_kernel k) {

@@ -4,17 +4,6 @@
  */
 #include "ocl_launch.h"
 
-uint32_t ph_cl_caps_pool2d(const ph_cl_device_t *dev, uint32_t dtype) {
-  (void)dev;
-  switch (dtype) {
-    case PH_DTYPE_F32:
-    case PH_DTYPE_F16:
-    case PH_DTYPE_BF16:
-    case PH_DTYPE_I8: return PH_OP_CAP_SUPPORTED | PH_OP_CAP_STRIDED;
-    default: return 0;
-  }
-}
-
 ph_status_t ph_cl_launch_pool2d(ph_cl_stream_t *s, const ph_plugin_op_desc_t *d) {
   const ph_pool2d_attrs_t *at = (const ph_pool2d_attrs_t *)d->attrs;
   if (at == NULL || d->num_inputs < 1 || d->num_outputs < 1)
