@@ -127,22 +127,54 @@ void mm_store(float v, long bi, long m, long n, const __global void *bias, const
             mm_act(act, v));
 }
 
+/* Sizes and walks of op(a) . op(b) for batch |bi|: transposes are only a
+ * swap of two strides; ao/bo are the batch's first elements. */
+typedef struct mm_geom {
+  long M, N, K;
+  long sam, sak; /* a: element step along m, along k */
+  long sbk, sbn; /* b: along k, along n */
+  long ao, bo;
+} mm_geom;
+
+mm_geom mm_geometry(const ph_view *av, const ph_view *bv, const ph_view *yv, int trans_a,
+                    int trans_b, long bi) {
+  const int r = yv->rank;
+  mm_geom g;
+  g.M = yv->shape[r - 2];
+  g.N = yv->shape[r - 1];
+  g.K = trans_a ? av->shape[r - 2] : av->shape[r - 1];
+  g.sam = trans_a ? av->strides[r - 1] : av->strides[r - 2];
+  g.sak = trans_a ? av->strides[r - 2] : av->strides[r - 1];
+  g.sbk = trans_b ? bv->strides[r - 1] : bv->strides[r - 2];
+  g.sbn = trans_b ? bv->strides[r - 2] : bv->strides[r - 1];
+  g.ao = av->offset + mm_batch_off(yv, av, bi);
+  g.bo = bv->offset + mm_batch_off(yv, bv, bi);
+  return g;
+}
+
+/* Element |e| of a TR x TILE_K tile, walked with the operand's unit-stride
+ * dim fastest so neighbouring work-items read neighbouring memory. */
+void mm_tile_index(int e, long sk, int TR, int *row, int *kk) {
+  if (sk == 1) {
+    *row = e / TILE_K;
+    *kk = e % TILE_K;
+  } else {
+    *kk = e / TR;
+    *row = e % TR;
+  }
+}
+
 /* One output per work-item: global (N, M, batch). */
 __kernel void ph_matmul_general(const __global void *a, ph_view av, const __global void *b,
                                 ph_view bv, const __global void *bias, ph_view biasv,
                                 const __global void *c, ph_view cv, __global void *y, ph_view yv,
                                 int trans_a, int trans_b, float scale, float beta, int act,
                                 int has_bias, int has_c) {
-  const int r = yv.rank;
   const long n = get_global_id(0), m = get_global_id(1), bi = get_global_id(2);
-  if (n >= yv.shape[r - 1] || m >= yv.shape[r - 2]) return;
-  const long k_count = trans_a ? av.shape[r - 2] : av.shape[r - 1];
-  const long sam = trans_a ? av.strides[r - 1] : av.strides[r - 2];
-  const long sak = trans_a ? av.strides[r - 2] : av.strides[r - 1];
-  const long sbk = trans_b ? bv.strides[r - 1] : bv.strides[r - 2];
-  const long sbn = trans_b ? bv.strides[r - 2] : bv.strides[r - 1];
-  const long ao = av.offset + mm_batch_off(&yv, &av, bi) + m * sam;
-  const long bo = bv.offset + mm_batch_off(&yv, &bv, bi) + n * sbn;
+  const mm_geom g = mm_geometry(&av, &bv, &yv, trans_a, trans_b, bi);
+  if (n >= g.N || m >= g.M) return;
+  const long k_count = g.K, sak = g.sak, sbk = g.sbk;
+  const long ao = g.ao + m * g.sam, bo = g.bo + n * g.sbn;
   float v;
   if (av.dtype == PH_DTYPE_I8 && bv.dtype == PH_DTYPE_I8) {
     v = scale * (float)mm_dot_i8((const __global char *)a, ao, sak, (const __global char *)b, bo,
@@ -182,14 +214,8 @@ void mm_load_tile(__local float *L, int ld, const __global void *base, int dtype
     }
   } else {
     for (int e = tid; e < TR * TILE_K; e += MM_THREADS) {
-      int row, kk; /* the unit-stride dim fastest, for coalescing */
-      if (sk == 1) {
-        row = e / TILE_K;
-        kk = e % TILE_K;
-      } else {
-        kk = e / TR;
-        row = e % TR;
-      }
+      int row, kk;
+      mm_tile_index(e, sk, TR, &row, &kk);
       const long gr = r0 + row, gk = k0 + kk;
       L[kk * ld + row] = gr < R && gk < K ? ph_loadf(base, dtype, off + gr * sr + gk * sk) : 0.0f;
     }
@@ -205,18 +231,12 @@ __kernel __attribute__((reqd_work_group_size(MM_RTS_N, MM_RTS_M, 1))) void ph_ma
     int has_bias, int has_c) {
   __local float As[TILE_K * (TILE_M + MM_PAD)];
   __local float Bs[TILE_K * (TILE_N + MM_PAD)];
-  const int r = yv.rank;
   const int tx = get_local_id(0), ty = get_local_id(1), tid = ty * MM_RTS_N + tx;
   const long n0 = (long)get_group_id(0) * TILE_N, m0 = (long)get_group_id(1) * TILE_M;
   const long bi = get_global_id(2);
-  const long M = yv.shape[r - 2], N = yv.shape[r - 1];
-  const long K = trans_a ? av.shape[r - 2] : av.shape[r - 1];
-  const long sam = trans_a ? av.strides[r - 1] : av.strides[r - 2];
-  const long sak = trans_a ? av.strides[r - 2] : av.strides[r - 1];
-  const long sbk = trans_b ? bv.strides[r - 1] : bv.strides[r - 2];
-  const long sbn = trans_b ? bv.strides[r - 2] : bv.strides[r - 1];
-  const long ao = av.offset + mm_batch_off(&yv, &av, bi);
-  const long bo = bv.offset + mm_batch_off(&yv, &bv, bi);
+  const mm_geom g = mm_geometry(&av, &bv, &yv, trans_a, trans_b, bi);
+  const long M = g.M, N = g.N, K = g.K;
+  const long sam = g.sam, sak = g.sak, sbk = g.sbk, sbn = g.sbn, ao = g.ao, bo = g.bo;
 
   float acc[WPT_M][WPT_N];
   for (int i = 0; i < WPT_M; ++i)
@@ -260,13 +280,7 @@ void mm_load_tile_i8(__local int *L, int ld, const __global char *p, long off, l
                      long r0, long R, long k0, long K, int TR, int tid) {
   for (int e = tid; e < TR * TILE_K; e += MM_THREADS) {
     int row, kk;
-    if (sk == 1) {
-      row = e / TILE_K;
-      kk = e % TILE_K;
-    } else {
-      kk = e / TR;
-      row = e % TR;
-    }
+    mm_tile_index(e, sk, TR, &row, &kk);
     const long gr = r0 + row, gk = k0 + kk;
     L[kk * ld + row] = gr < R && gk < K ? (int)p[off + gr * sr + gk * sk] : 0;
   }
@@ -282,18 +296,12 @@ __kernel __attribute__((reqd_work_group_size(MM_RTS_N, MM_RTS_M, 1))) void ph_ma
     int has_bias, int has_c) {
   __local int As[TILE_K * (TILE_M + MM_PAD)];
   __local int Bs[TILE_K * (TILE_N + MM_PAD)];
-  const int r = yv.rank;
   const int tx = get_local_id(0), ty = get_local_id(1), tid = ty * MM_RTS_N + tx;
   const long n0 = (long)get_group_id(0) * TILE_N, m0 = (long)get_group_id(1) * TILE_M;
   const long bi = get_global_id(2);
-  const long M = yv.shape[r - 2], N = yv.shape[r - 1];
-  const long K = trans_a ? av.shape[r - 2] : av.shape[r - 1];
-  const long sam = trans_a ? av.strides[r - 1] : av.strides[r - 2];
-  const long sak = trans_a ? av.strides[r - 2] : av.strides[r - 1];
-  const long sbk = trans_b ? bv.strides[r - 1] : bv.strides[r - 2];
-  const long sbn = trans_b ? bv.strides[r - 2] : bv.strides[r - 1];
-  const long ao = av.offset + mm_batch_off(&yv, &av, bi);
-  const long bo = bv.offset + mm_batch_off(&yv, &bv, bi);
+  const mm_geom g = mm_geometry(&av, &bv, &yv, trans_a, trans_b, bi);
+  const long M = g.M, N = g.N, K = g.K;
+  const long sam = g.sam, sak = g.sak, sbk = g.sbk, sbn = g.sbn, ao = g.ao, bo = g.bo;
 
   int acc[WPT_M][WPT_N];
   long total[WPT_M][WPT_N];
