@@ -2,7 +2,6 @@
  * ph-conform: runs the conformance suite on every selected device and
  * writes the reports. See conformance/README.md for how a lab uses it.
  */
-#include <fnmatch.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>

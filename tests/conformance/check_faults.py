@@ -159,6 +159,23 @@ def check_control(conform, plugin, filters, tmpdir):
     return problems
 
 
+def check_in_process_timeout(conform, plugin, tmpdir):
+    """--no-isolate: nothing can end a thread stuck in a driver, so the
+    watchdog fails the hung case, writes the reports so far and stops the
+    run with exit 1."""
+    device = 'faulthang'
+    rc, report, out = run_conform(conform, plugin, device, FAULTS[device][0], tmpdir,
+                                  ['--timeout', '2', '--no-isolate'])
+    tests = device_tests(report or {}, device)
+    hung = [t for t in tests if t.get('status') == 'FAIL' and
+            'timed out' in (t.get('message') or '')]
+    if rc != 1 or not hung:
+        return ['in-process timeout: exit %d, %d timed-out cases in the report (want 1, >= 1)' %
+                (rc, len(hung))]
+    print('in-process timeout: %s failed as timed out, reports written, exit 1' % hung[0]['name'])
+    return []
+
+
 def check_known_failures(conform, plugin, tmpdir):
     """Known-failure lists: listing exactly the cases a fault breaks turns
     the run green (XFAIL); listing a case that passes is XPASS, a failure;
@@ -239,6 +256,10 @@ def main(argv):
         if 'faultcast' in plugins:
             for p in check_known_failures(conform, plugins['faultcast'], tmpdir):
                 print('FAIL known failures: ' + p)
+                failures += 1
+        if 'faulthang' in plugins:
+            for p in check_in_process_timeout(conform, plugins['faulthang'], tmpdir):
+                print('FAIL faulthang: ' + p)
                 failures += 1
     print('conformance_faults: %d faults, %d problems' % (len(FAULTS), failures))
     return 1 if failures else 0
