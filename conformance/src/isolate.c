@@ -89,6 +89,34 @@ static void phc_fail_job(phc_done_fn done, void *user, size_t job, const char *f
   done(user, job, &r);
 }
 
+/* The environment as the user gave it (phc_isolate_save_env). */
+static char **phc_start_env;
+
+static void phc_isolate_free_env_copy(char **env) {
+  for (size_t i = 0; env[i] != NULL; ++i) free(env[i]);
+  free(env);
+}
+
+void phc_isolate_save_env(void) {
+  size_t n = 0;
+  while (environ[n] != NULL) ++n;
+  char **copy = calloc(n + 1, sizeof *copy);
+  if (copy == NULL) return; /* workers then get the current environment */
+  for (size_t i = 0; i < n; ++i) {
+    copy[i] = strdup(environ[i]);
+    if (copy[i] == NULL) {
+      phc_isolate_free_env_copy(copy); /* calloc'd: NULL-terminated so far */
+      return;
+    }
+  }
+  phc_start_env = copy;
+}
+
+void phc_isolate_free_env(void) {
+  if (phc_start_env != NULL) phc_isolate_free_env_copy(phc_start_env);
+  phc_start_env = NULL;
+}
+
 /* Starts a worker at job |from|; returns its pid and the read end. */
 static pid_t phc_spawn(int argc, char **argv, size_t from, int *out_fd) {
   int fds[2];
@@ -100,9 +128,14 @@ static pid_t phc_spawn(int argc, char **argv, size_t from, int *out_fd) {
     return -1;
   }
   if (pid == 0) {
-    close(fds[0]);
+    /* The worker keeps stdin/stdout/stderr and the pipe (as fd 3) only:
+     * the descriptors the supervisor's drivers opened are not its own. */
+    int keep = 3;
+    if (fds[1] != keep && dup2(fds[1], keep) < 0) _exit(127);
+    if (close_range(keep + 1, ~0u, 0) != 0)
+      for (int fd = keep + 1; fd < 1024; ++fd) close(fd);
     char fd_text[16], from_text[32];
-    snprintf(fd_text, sizeof fd_text, "%d", fds[1]);
+    snprintf(fd_text, sizeof fd_text, "%d", keep);
     snprintf(from_text, sizeof from_text, "%zu", from);
     char **args = calloc((size_t)argc + 4, sizeof *args);
     if (args == NULL) _exit(127);
@@ -112,7 +145,7 @@ static pid_t phc_spawn(int argc, char **argv, size_t from, int *out_fd) {
     args[argc + 2] = from_text;
     /* The worker prints nothing of its own; its stdout is not the run's. */
     if (freopen("/dev/null", "w", stdout) == NULL) _exit(127);
-    execv("/proc/self/exe", args);
+    execve("/proc/self/exe", args, phc_start_env != NULL ? phc_start_env : environ);
     _exit(127);
   }
   close(fds[1]);

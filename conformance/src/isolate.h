@@ -20,6 +20,14 @@ typedef struct phc_job {
 typedef void (*phc_start_fn)(void *user, size_t job);
 typedef void (*phc_done_fn)(void *user, size_t job, phc_result_t *r);
 
+/* Keeps a copy of the process environment as it is now, before any
+ * driver runs, for the workers: the OpenCL ICD loader (ocl-icd) cuts
+ * OCL_ICD_FILENAMES short in place while it reads it, and a worker that
+ * inherited the cut value loses every ICD but the first. Free it with
+ * phc_isolate_free_env. */
+void phc_isolate_save_env(void);
+void phc_isolate_free_env(void);
+
 /* The worker: runs jobs [from, njobs) on |devs| and writes each result to
  * |fd|. Returns the process exit status. */
 int phc_worker_run(const phc_job_t *jobs, size_t njobs, size_t from, int fd,

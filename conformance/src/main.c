@@ -251,6 +251,7 @@ int main(int argc, char **argv) {
   int rc = phc_parse(argc, argv, &o);
   if (rc) return rc == 1 ? 0 : 2;
   if (o.plugin) setenv("PH_PLUGINS", o.plugin, 1);
+  if (o.isolate && o.worker_fd < 0) phc_isolate_save_env();
 
   phc_suite_t suite;
   if (!phc_suite_build(&suite)) return 2;
@@ -366,5 +367,6 @@ cleanup:
   free(cmd);
   free(jobs);
   phc_suite_free(&suite);
+  phc_isolate_free_env();
   return exit_code;
 }
