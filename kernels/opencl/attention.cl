@@ -68,10 +68,14 @@ __kernel void ph_attention(const __global void *q, ph_view qv, const __global vo
     for (int u = 0; u < nb; ++u)
       if (sl[u] > bm) bm = sl[u]; /* NaN never wins, as in the reference */
     const float m_new = max(m, bm);
-    if (m_new != -INFINITY) { /* else every key so far is masked: nothing to add */
+    /* live: some key so far is unmasked (else there is nothing to add).
+     * The barrier stays outside the branch: PoCL mishandles barriers in
+     * (uniform) conditionals, crashing or reading out of bounds. */
+    const int live = m_new != -INFINITY;
+    pl[t] = live && t < nb ? exp(sl[t] - m_new) : 0.0f;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (live) {
       const float corr = exp(m - m_new); /* 0 while m is still -inf */
-      pl[t] = t < nb ? exp(sl[t] - m_new) : 0.0f;
-      barrier(CLK_LOCAL_MEM_FENCE);
       float bs = 0.0f;
       for (int u = 0; u < nb; ++u) bs += pl[u];
       l = l * corr + bs;

@@ -20,13 +20,14 @@ __kernel void ph_norm(const __global uchar *x, ph_view outer, ph_view group, lon
   int dt = outer.dtype;
   long xo = ph_offset(outer, u);
 
-  ph_acc mean = 0;
-  if (layer) {
-    ph_acc s = 0, c = 0;
+  /* rmsnorm reduces zeros here rather than skipping the call: the barriers
+   * inside ph_wg_sum stay out of conditional code, which PoCL mishandles. */
+  ph_acc s = 0, c = 0;
+  if (layer)
     for (long j = lid; j < n; j += L)
       ph_acc_add(&s, &c, (ph_acc)ph_loadf(x, dt, xo + ph_offset(group, j)));
-    mean = ph_wg_sum(sacc, scmp, s, c) / (ph_acc)n;
-  }
+  const ph_acc total = ph_wg_sum(sacc, scmp, s, c);
+  const ph_acc mean = layer ? total / (ph_acc)n : (ph_acc)0;
   ph_acc q = 0, c2 = 0;
   for (long j = lid; j < n; j += L) {
     ph_acc d = (ph_acc)ph_loadf(x, dt, xo + ph_offset(group, j)) - mean;

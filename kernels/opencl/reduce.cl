@@ -9,33 +9,37 @@
  * Empty sets give sum 0, mean NaN (0/0), max -inf, min +inf; max and min
  * propagate NaN, as kernels/ref/reduce.c.
  */
-#define PH_REDUCE_SUM 0
-#define PH_REDUCE_MEAN 1
-#define PH_REDUCE_MAX 2
-#define PH_REDUCE_MIN 3
+/* Two kernels rather than one with a branch on the function: every
+ * barrier (inside ph_wg_sum / ph_wg_extreme) then sits in straight-line
+ * code. PoCL 5 crashed building the work-group function of the branchy
+ * form, although OpenCL allows barriers in uniform branches. */
 
-__kernel void ph_reduce(const __global uchar *x, ph_view kept, ph_view red, long nred,
-                        __global uchar *y, ph_view yv, uint func) {
+/* Sum, or mean when |mean| is nonzero. */
+__kernel void ph_reduce_sum(const __global uchar *x, ph_view kept, ph_view red, long nred,
+                            __global uchar *y, ph_view yv, uint mean) {
   __local ph_acc sacc[PH_ROW_WG], scmp[PH_ROW_WG];
+  long u = (long)get_group_id(0);
+  long lid = (long)get_local_id(0), L = (long)get_local_size(0);
+  long base = ph_offset(kept, u);
+  ph_acc s = 0, c = 0;
+  for (long r = lid; r < nred; r += L)
+    ph_acc_add(&s, &c, (ph_acc)ph_loadf(x, kept.dtype, base + ph_offset(red, r)));
+  ph_acc sum = ph_wg_sum(sacc, scmp, s, c);
+  if (lid == 0) ph_storef(y, yv.dtype, yv.offset + u, (float)(mean ? sum / (ph_acc)nred : sum));
+}
+
+/* Max, or min when |is_max| is zero; NaN propagates. */
+__kernel void ph_reduce_extreme(const __global uchar *x, ph_view kept, ph_view red, long nred,
+                                __global uchar *y, ph_view yv, uint is_max) {
   __local float sext[PH_ROW_WG];
   long u = (long)get_group_id(0);
   long lid = (long)get_local_id(0), L = (long)get_local_size(0);
   long base = ph_offset(kept, u);
-  float result;
-  if (func == PH_REDUCE_SUM || func == PH_REDUCE_MEAN) {
-    ph_acc s = 0, c = 0;
-    for (long r = lid; r < nred; r += L)
-      ph_acc_add(&s, &c, (ph_acc)ph_loadf(x, kept.dtype, base + ph_offset(red, r)));
-    ph_acc sum = ph_wg_sum(sacc, scmp, s, c);
-    result = (float)(func == PH_REDUCE_MEAN ? sum / (ph_acc)nred : sum);
-  } else {
-    int is_max = func == PH_REDUCE_MAX;
-    float best = is_max ? -INFINITY : INFINITY;
-    for (long r = lid; r < nred; r += L) {
-      float v = ph_loadf(x, kept.dtype, base + ph_offset(red, r));
-      best = is_max ? ph_maxnan(best, v) : ph_minnan(best, v);
-    }
-    result = ph_wg_extreme(sext, best, is_max);
+  float best = is_max ? -INFINITY : INFINITY;
+  for (long r = lid; r < nred; r += L) {
+    float v = ph_loadf(x, kept.dtype, base + ph_offset(red, r));
+    best = is_max ? ph_maxnan(best, v) : ph_minnan(best, v);
   }
+  float result = ph_wg_extreme(sext, best, is_max);
   if (lid == 0) ph_storef(y, yv.dtype, yv.offset + u, result);
 }

@@ -27,10 +27,13 @@ ph_status_t ph_cl_launch_reduce(ph_cl_stream_t *s, const ph_plugin_op_desc_t *d)
   }
   cl_mem x = ph_cl_mem(d->inputs[0]->mem), y = ph_cl_mem(d->outputs[0]->mem);
   cl_long nred = ph_cl_view_numel(&red);
-  cl_uint func = at->func;
+  int sums = at->func == PH_REDUCE_SUM || at->func == PH_REDUCE_MEAN;
+  /* ph_reduce_sum takes "mean", ph_reduce_extreme takes "is_max". */
+  cl_uint flag = sums ? at->func == PH_REDUCE_MEAN : at->func == PH_REDUCE_MAX;
   const ph_cl_argv_t args[] = {
       {sizeof x, &x}, {sizeof kept, &kept}, {sizeof red, &red},   {sizeof nred, &nred},
-      {sizeof y, &y}, {sizeof v[1], &v[1]}, {sizeof func, &func},
+      {sizeof y, &y}, {sizeof v[1], &v[1]}, {sizeof flag, &flag},
   };
-  return ph_cl_run(s, "reduce", "ph_reduce", args, 7, ph_cl_view_numel(&kept), 1, nred);
+  return ph_cl_run(s, "reduce", sums ? "ph_reduce_sum" : "ph_reduce_extreme", args, 7,
+                   ph_cl_view_numel(&kept), 1, nred);
 }
